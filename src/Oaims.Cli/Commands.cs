@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace Oaims.Cli;
+
+/// <summary>The list of `oaims` sub-commands; each lives in its own *Command.cs file.</summary>
+public static class Commands
+{
+    public static IEnumerable<Command> All()
+    {
+        yield break;
+    }
+}
