@@ -1,0 +1,69 @@
+using TorchSharp;
+
+namespace Oaims.Learning;
+
+/// <summary>Loads LibTorch once, picks the compute device, and turns load failures into a clear message.</summary>
+public static class TorchRuntime
+{
+    static readonly object Gate = new();
+    static bool _ready;
+
+    /// <summary>Makes sure LibTorch is loaded; throws <see cref="TorchUnavailableException"/> naming the cause if not.</summary>
+    public static void EnsureLoaded()
+    {
+        lock (Gate)
+        {
+            if (_ready) return;
+            try
+            {
+                // Touching the torch type runs its static constructor, which loads the native libraries.
+                using var probe = torch.zeros(1);
+                _ready = true;
+            }
+            catch (Exception e)
+            {
+                throw new TorchUnavailableException(Explain(e), e);
+            }
+        }
+    }
+
+    /// <summary>Resolves "auto", "cpu" or "cuda" to a device; auto takes CUDA only when LibTorch reports it.</summary>
+    public static torch.Device ResolveDevice(string request)
+    {
+        EnsureLoaded();
+        switch (request.ToLowerInvariant())
+        {
+            case "cpu": return torch.CPU;
+            case "cuda":
+                if (!torch.cuda.is_available())
+                    throw new TorchUnavailableException("CUDA was requested but LibTorch reports no usable CUDA device (this build may be the CPU one: build with -p:OaimsCuda=true).");
+                return torch.CUDA;
+            case "auto": return torch.cuda.is_available() ? torch.CUDA : torch.CPU;
+            default: throw new ArgumentException($"Unknown device '{request}': use auto, cpu or cuda.");
+        }
+    }
+
+    /// <summary>Uses every core for intra-op work unless told otherwise (the default is often 1 under containers).</summary>
+    public static void UseThreads(int? threads = null)
+    {
+        EnsureLoaded();
+        torch.set_num_threads(threads ?? Environment.ProcessorCount);
+    }
+
+    static string Explain(Exception e)
+    {
+        string all = string.Join(" | ", Chain(e).Select(x => x.Message));
+        if (all.Contains("GLIBCXX", StringComparison.Ordinal))
+            return "LibTorch could not be loaded because the system libstdc++ is older than TorchSharp's (it asks for GLIBCXX_3.4.32). " +
+                   "Build with `make build` (or dotnet build), which marks that requirement weak in the output copy of libLibTorchSharp.so. Loader said: " + all;
+        return "LibTorch (TorchSharp-cpu) could not be loaded; check that the native libraries are in the output folder (runtimes/linux-x64/native). Loader said: " + all;
+    }
+
+    static IEnumerable<Exception> Chain(Exception? e)
+    {
+        for (; e != null; e = e.InnerException) yield return e;
+    }
+}
+
+/// <summary>LibTorch (or the requested device) is not usable on this machine.</summary>
+public sealed class TorchUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
