@@ -86,7 +86,14 @@ public sealed record MaskDelta(VoxelBox? Box, MaskEncoding Encoding, byte[] Data
     {
         using var zlib = new ZLibStream(new MemoryStream(data), CompressionMode.Decompress);
         var raw = new byte[expectedLength];
-        zlib.ReadExactly(raw);
+        try
+        {
+            zlib.ReadExactly(raw);
+        }
+        catch (EndOfStreamException)
+        {
+            throw new InvalidDataException($"Mask data is shorter than its box ({expectedLength} bytes).");
+        }
         if (zlib.ReadByte() != -1) throw new InvalidDataException($"Mask data is longer than its box ({expectedLength} bytes).");
         return raw;
     }
