@@ -9,7 +9,7 @@ public sealed class LabelMap
     /// <summary>The labels themselves, shared rather than copied so callers can fill them in place.</summary>
     public int[] Labels { get; }
 
-    public LabelMap(int width, int height) : this(width, height, new int[checked(width * height)]) { }
+    public LabelMap(int width, int height) : this(width, height, new int[checked(Math.Max(0, width) * Math.Max(0, height))]) { }
 
     public LabelMap(int width, int height, int[] labels)
     {
