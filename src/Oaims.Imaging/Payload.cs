@@ -50,6 +50,25 @@ internal static class Payload
         }
     }
 
+    /// <summary>Opens a file's bytes from <paramref name="offset"/> on, inflating them when the format says they are gzip.</summary>
+    public static Source OpenAt(string path, long offset, bool gzip)
+    {
+        RequireExists(path);
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        try
+        {
+            long length = Math.Max(0, file.Length - offset);
+            file.Position = Math.Min(offset, file.Length);
+            Stream stream = gzip ? new BufferedStream(new GZipStream(file, CompressionMode.Decompress), 1 << 16) : file;
+            return new Source(stream, gzip, length, path);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Reads up to <paramref name="count"/> bytes; fewer only at the end of the data.</summary>
     public static int ReadUpTo(Source source, Span<byte> buffer)
     {

@@ -1,0 +1,75 @@
+namespace Oaims.Imaging;
+
+/// <summary>A 2D image cut from a volume: row-major pixels, x fastest.</summary>
+public sealed record Slice2D(float[] Pixels, int Width, int Height);
+
+/// <summary>
+/// Cuts 2D slices out of volume channels and writes 2D masks back. The slice keeps the two
+/// remaining axes in volume order, lower axis as x: axis 2 (axial for most scans) gives
+/// x = i, y = j; axis 1 gives x = i, y = k; axis 0 gives x = j, y = k. Nothing is flipped for
+/// display, so pixel (x, y) of a slice and voxel indices convert both ways without geometry.
+/// </summary>
+public static class VolumeSlices
+{
+    /// <summary>Width and height of a slice perpendicular to <paramref name="axis"/>.</summary>
+    public static (int Width, int Height) SliceShape(int[] dims, int axis) => axis switch
+    {
+        0 => (dims[1], dims[2]),
+        1 => (dims[0], dims[2]),
+        2 => (dims[0], dims[1]),
+        _ => throw new ArgumentOutOfRangeException(nameof(axis), "The axis is 0, 1 or 2."),
+    };
+
+    public static Slice2D Extract(Volume volume, int axis, int index, int channel = 0) =>
+        Extract(volume.Channels[channel], volume.Dims, axis, index);
+
+    public static Slice2D Extract(float[] data, int[] dims, int axis, int index)
+    {
+        var (w, h) = Check(data.Length, dims, axis, index);
+        var pixels = new float[w * h];
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                pixels[x + w * y] = data[VoxelIndex(dims, axis, index, x, y)];
+        return new Slice2D(pixels, w, h);
+    }
+
+    /// <summary>Copies a slice-shaped mask into <paramref name="data"/> (a 3D channel) at the given slice.</summary>
+    public static void Insert(float[] data, int[] dims, int axis, int index, ReadOnlySpan<float> mask)
+    {
+        var (w, h) = Check(data.Length, dims, axis, index);
+        if (mask.Length != w * h)
+            throw new ArgumentException($"The mask has {mask.Length} pixels but a slice along axis {axis} has {w}x{h}.", nameof(mask));
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                data[VoxelIndex(dims, axis, index, x, y)] = mask[x + w * y];
+    }
+
+    /// <summary>As <see cref="Insert(float[], int[], int, int, ReadOnlySpan{float})"/> for a byte mask (0/1 or label values).</summary>
+    public static void Insert(float[] data, int[] dims, int axis, int index, ReadOnlySpan<byte> mask)
+    {
+        var floats = new float[mask.Length];
+        for (int i = 0; i < mask.Length; i++) floats[i] = mask[i];
+        Insert(data, dims, axis, index, floats);
+    }
+
+    public static void Insert(Volume volume, int axis, int index, ReadOnlySpan<float> mask, int channel = 0) =>
+        Insert(volume.Channels[channel], volume.Dims, axis, index, mask);
+
+    private static int VoxelIndex(int[] dims, int axis, int index, int x, int y) => axis switch
+    {
+        0 => index + dims[0] * (x + dims[1] * y),
+        1 => x + dims[0] * (index + dims[1] * y),
+        _ => x + dims[0] * (y + dims[1] * index),
+    };
+
+    private static (int Width, int Height) Check(int length, int[] dims, int axis, int index)
+    {
+        if (dims.Length != 3) throw new ArgumentException("Dims must have three entries.", nameof(dims));
+        if ((long)dims[0] * dims[1] * dims[2] != length)
+            throw new ArgumentException($"The data holds {length} voxels, not {dims[0]}x{dims[1]}x{dims[2]}.", nameof(dims));
+        var shape = SliceShape(dims, axis);
+        if (index < 0 || index >= dims[axis])
+            throw new ArgumentOutOfRangeException(nameof(index), $"Slice {index} is outside 0..{dims[axis] - 1} along axis {axis}.");
+        return shape;
+    }
+}
