@@ -7,6 +7,7 @@ public static class Commands
 {
     public static IEnumerable<Command> All()
     {
-        yield break;
+        yield return InfoCommand.Create();
+        yield return ConvertCommand.Create();
     }
 }
