@@ -89,7 +89,7 @@ internal static class NiftiAffine
     }
 
     /// <summary>What a writer stores as qform for an affine, following nibabel's set_qform (shears stripped).</summary>
-    public readonly record struct Qform(double B, double C, double D, double Qfac, double[] Zooms, double[] Offset);
+    public readonly record struct Qform(double B, double C, double D, double Qfac, double[] Zooms, double[] Offset, double[,] Rotation);
 
     public static Qform ToQform(double[,] affine)
     {
@@ -111,7 +111,45 @@ internal static class NiftiAffine
         r = NearestRotation(r);
         var (w, x, y, z) = MatrixToQuaternion(r);
         if (w < 0) { x = -x; y = -y; z = -z; }
-        return new Qform(x, y, z, qfac, zooms, new[] { affine[0, 3], affine[1, 3], affine[2, 3] });
+        return new Qform(x, y, z, qfac, zooms, new[] { affine[0, 3], affine[1, 3], affine[2, 3] }, r);
+    }
+
+    /// <summary>
+    /// Picks float32 values for (b, c, d) whose reconstructed rotation is closest to the intended one.
+    /// </summary>
+    /// <remarks>
+    /// A reader recovers a = sqrt(1 - b^2 - c^2 - d^2). Near a half turn a is close to 0 and plain
+    /// rounding of b, c, d to float32 can turn a = 0 into a = 3e-4, tilting the grid by that much.
+    /// Trying the neighbouring float32 values of each component (27 candidates) finds one whose
+    /// squared norm lands where the reader's threshold gives the intended a.
+    /// </remarks>
+    public static Qform RoundForFloat32(Qform q)
+    {
+        const double threshold = -3 * 1.1920929e-07;
+        var best = q;
+        double bestError = double.PositiveInfinity;
+        foreach (float b in Neighbours(q.B))
+            foreach (float c in Neighbours(q.C))
+                foreach (float d in Neighbours(q.D))
+                {
+                    var m = FromQform(b, c, d, 0, 0, 0, 1, 1, 1, 1, threshold);
+                    double error = 0;
+                    for (int row = 0; row < 3; row++)
+                        for (int col = 0; col < 3; col++)
+                            error = Math.Max(error, Math.Abs(m[row, col] - q.Rotation[row, col]));
+                    if (error < bestError)
+                    {
+                        bestError = error;
+                        best = q with { B = b, C = c, D = d };
+                    }
+                }
+        return best;
+    }
+
+    private static float[] Neighbours(double value)
+    {
+        float f = (float)value;
+        return new[] { MathF.BitDecrement(f), f, MathF.BitIncrement(f) };
     }
 
     private static double Det(double[,] m) =>

@@ -67,6 +67,7 @@ public static class NiftiFile
         h.BitPix = (short)(dtype.Size() * 8);
 
         var q = NiftiAffine.ToQform(volume.IjkToRas);
+        if (v == 1) q = NiftiAffine.RoundForFloat32(q);
         for (int i = 0; i < 8; i++) h.Pixdim[i] = 1;
         h.Pixdim[0] = q.Qfac;
         for (int i = 0; i < 3; i++) h.Pixdim[i + 1] = q.Zooms[i];

@@ -6,7 +6,7 @@ namespace Oaims.Imaging;
 /// appearance shifts to imitate scanner and protocol differences.
 /// </summary>
 /// <remarks>
-/// Intensities of the unshifted image lie in [0.2, 0.85]. Shifts apply in this order:
+/// Intensities of the unshifted image lie in [0.15, 0.85]. Shifts apply in this order:
 /// contrast inversion (v -> 1 - v), gamma (v -> v^gamma), bias field (v -> v * exp(b * g) with g
 /// a smooth field in [-1, 1]), Gaussian blur, additive Gaussian noise. The label is the lesion
 /// before any shift (voxels whose smooth edge weight exceeds 0.5), so it is identical for every
@@ -29,6 +29,8 @@ public static class Phantom
         var lesion = Lesion.Draw(geometryRng, dims);
         var background = Texture.Draw(geometryRng, dims, components: 12);
         var inside = Texture.Draw(geometryRng, dims, components: 6);
+        // Fine grain (periods down to ~4 voxels) so blur has texture to remove, as on real scans.
+        var grain = Texture.Draw(geometryRng, dims, components: 16, maxFrequency: Math.Min(w, h) / 4.0);
 
         var image = new double[n];
         var label = new float[n];
@@ -39,7 +41,7 @@ public static class Phantom
                     int idx = i + w * (j + h * k);
                     double sd = lesion.SignedDistance(i, j, k);
                     double m = 1 / (1 + Math.Exp(-sd / 0.8)); // edge about two voxels wide
-                    double bg = 0.30 + 0.08 * background.At(i, j, k);
+                    double bg = 0.30 + 0.08 * background.At(i, j, k) + 0.04 * grain.At(i, j, k);
                     double fg = 0.75 + 0.06 * inside.At(i, j, k);
                     image[idx] = bg * (1 - m) + fg * m;
                     label[idx] = sd > 0 ? 1 : 0;
