@@ -69,7 +69,7 @@ internal static class Payload
         }
     }
 
-    /// <summary>Reads up to <paramref name="count"/> bytes; fewer only at the end of the data.</summary>
+    /// <summary>Fills as much of <paramref name="buffer"/> as the data allows; a short count means the data ended.</summary>
     public static int ReadUpTo(Source source, Span<byte> buffer)
     {
         int total = 0;
