@@ -7,6 +7,8 @@ public static class Commands
 {
     public static IEnumerable<Command> All()
     {
+        yield return TrainCommand.Create();
+        yield return EvalCommand.Create();
         yield return InfoCommand.Create();
         yield return ConvertCommand.Create();
     }

@@ -25,6 +25,7 @@ public sealed class InteractiveUNet : Module<Tensor, Tensor>
 
     public InteractiveUNet(UNetConfig config) : base(nameof(InteractiveUNet))
     {
+        TorchRuntime.EnsureLoaded(); // before the first convolution: see TorchRuntime.LimitOneDnnToAvx2
         Config = config;
         int[] widths = config.EncoderWidths;
         int inC = config.InputChannels;

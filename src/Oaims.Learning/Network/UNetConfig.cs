@@ -13,7 +13,7 @@ public sealed record UNetConfig(int ImageChannels, int Classes, int[] EncoderWid
     public int SizeMultiple => 1 << EncoderWidths.Length;
 
     /// <summary>OAIMS's default: fast enough for an interactive click on a 2-core CPU at 256x256 (see README).</summary>
-    public static UNetConfig Default(int imageChannels, int classes) => new(imageChannels, classes, [8, 16, 32, 64], 128);
+    public static UNetConfig Default(int imageChannels, int classes) => new(imageChannels, classes, [8, 16, 32, 64, 128], 256);
 
     /// <summary>The reference implementation's widths (12/72/144/288, 576 bottleneck), for importing its checkpoints.</summary>
     public static UNetConfig Reference(int imageChannels, int classes) => new(imageChannels, classes, [12, 72, 144, 288], 576);

@@ -1,0 +1,49 @@
+# OAIMS: the two commands a new user needs are `make run` and `make test`.
+SHELL := /bin/bash
+CONFIG ?= Release
+DOTNET ?= dotnet
+# Debian's Python (python3-grpcio, python3-nibabel, ...): the first python3 on PATH may be another one.
+PYTHON ?= /usr/bin/python3
+OAIMS := src/Oaims.Cli/bin/$(CONFIG)/net10.0/oaims
+SERVER ?= http://127.0.0.1:50051
+DATA ?= ../shared/data
+
+.PHONY: build run demo test test-dotnet test-python experiments bench install clean
+
+build:
+	$(DOTNET) build OAIMS.sln -c $(CONFIG) --nologo -v quiet
+
+## The main job: the sidecar on 127.0.0.1:50051 with the shipped models.
+run: build
+	$(OAIMS) serve --models models --address 127.0.0.1:50051
+
+## A client against a running `make run`: uploads a phantom, plays 10 clicks, commits.
+demo: build
+	$(OAIMS) demo --server $(SERVER)
+
+## Every C# and Python test.
+test: build test-dotnet test-python
+
+test-dotnet:
+	$(DOTNET) test OAIMS.sln -c $(CONFIG) --no-build --nologo
+
+test-python:
+	@if [ -d slicer-plugin/tests ]; then \
+	  OAIMS_CLI=$(abspath $(OAIMS)) $(PYTHON) -m pytest -q slicer-plugin/tests; \
+	else echo "no Python tests yet"; fi
+
+## Long runs: regenerate docs/results.md and the plots (about an hour on 2 cores).
+experiments: build
+	bash docs/experiments.sh $(OAIMS) $(DATA)
+
+## Timings: click latency in-process and over gRPC, written to docs/benchmarks.md.
+bench: build
+	bash docs/bench.sh $(OAIMS) $(DATA)
+
+## Puts `oaims` on PATH (PREFIX=/usr/local by default).
+PREFIX ?= /usr/local
+install: build
+	ln -sf $(abspath $(OAIMS)) $(PREFIX)/bin/oaims
+
+clean:
+	$(DOTNET) clean OAIMS.sln -c $(CONFIG) --nologo -v quiet

@@ -1,0 +1,113 @@
+using System.CommandLine;
+using Oaims.Learning;
+using Oaims.Learning.Checkpoints;
+using Oaims.Learning.Data;
+using Oaims.Learning.Evaluation;
+using Oaims.Learning.Training;
+using static Oaims.Cli.CliOptions;
+
+namespace Oaims.Cli;
+
+/// <summary>`oaims train`: source training of an interactive model with simulated clicks; resumable.</summary>
+public static class TrainCommand
+{
+    public static Command Create()
+    {
+        var task = Required("--task", "brain-lesion or fundus-odoc");
+        var data = Required("--data", "dataset folder (brain case folders, or fundus images/ masks/ manifest.csv)");
+        var output = Required("--out", "checkpoint folder to write, e.g. models/brain-flair (an interrupted run resumes from it)");
+        var modality = Optional("--modality", "brain: image file name without .nii.gz (default flair)");
+        var trainCases = Optional("--train-cases", "brain: comma-separated training cases (default: all but the last)");
+        var validationCases = Optional("--val-cases", "brain: comma-separated validation cases (default: the last)");
+        var trainSplit = WithDefault("--train-split", "train", "fundus: manifest split to train on");
+        var validationSplit = WithDefault("--val-split", "test", "fundus: manifest split to choose the checkpoint on");
+        var steps = WithDefault("--steps", 2000, "training steps (batches)");
+        var batch = WithDefault("--batch", 8, "batch size");
+        var learningRate = WithDefault("--lr", 5e-4, "Adam learning rate");
+        var minutes = WithDefault("--minutes", 55.0, "wall-clock budget; the best checkpoint so far is kept");
+        var validateEvery = WithDefault("--validate-every", 200, "steps between validations");
+        var seed = WithDefault("--seed", 0, "random seed");
+        var licence = Optional("--data-licence", "licence of the training data, recorded in the card");
+
+        var command = new Command("train", "Train an interactive segmentation model on source data with simulated clicks.");
+        foreach (var o in new Option[] { task, data, output, modality, trainCases, validationCases, trainSplit, validationSplit, steps, batch, learningRate, minutes, validateEvery, seed, licence })
+            command.Options.Add(o);
+        command.SetAction(parse => Guarded(() =>
+        {
+            TorchRuntime.UseThreads();
+            var segmentationTask = SegmentationTask.ByName(parse.GetValue(task)!);
+            string dataDir = parse.GetValue(data)!, outDir = parse.GetValue(output)!;
+            bool brain = segmentationTask == SegmentationTask.BrainLesion;
+            string? mod = brain ? parse.GetValue(modality) ?? "flair" : null;
+            IReadOnlyList<string>? trainIds = null, validationIds = null;
+            if (brain)
+            {
+                var cases = BrainSlices.Cases(dataDir);
+                validationIds = SplitList(parse.GetValue(validationCases)) ?? [cases[^1]];
+                trainIds = SplitList(parse.GetValue(trainCases)) ?? cases.Except(validationIds).ToList();
+            }
+            var options = new TrainingOptions
+            {
+                Task = segmentationTask, Steps = parse.GetValue(steps), BatchSize = parse.GetValue(batch),
+                LearningRate = parse.GetValue(learningRate), MaxMinutes = parse.GetValue(minutes),
+                ValidateEvery = parse.GetValue(validateEvery), Seed = parse.GetValue(seed),
+            };
+            Console.Error.WriteLine($"Loading {segmentationTask.Name} data from {dataDir} ...");
+            var train = TaskData.Load(segmentationTask, dataDir, mod, trainIds, brain ? null : parse.GetValue(trainSplit), forTraining: true);
+            var validation = TaskData.Load(segmentationTask, dataDir, mod, validationIds, brain ? null : parse.GetValue(validationSplit), forTraining: false);
+            Console.Error.WriteLine($"{train.Count} training images, {validation.Count} validation images; architecture {string.Join("/", options.ResolvedArchitecture.EncoderWidths)}+{options.ResolvedArchitecture.BottleneckWidth}.");
+
+            string commandLine = "oaims " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
+            TrainingCard Provenance(TrainingCard card) => card with
+            {
+                Data = dataDir, Modality = mod, Commit = SourceControl.Commit(),
+                TrainCases = [.. trainIds ?? [parse.GetValue(trainSplit)!]], ValidationCases = [.. validationIds ?? [parse.GetValue(validationSplit)!]],
+            };
+            ModelCard Describe(TrainingCard card) => new()
+            {
+                Name = Path.GetFileName(Path.GetFullPath(outDir)), Task = segmentationTask.Name,
+                Architecture = ArchitectureCard.From(options.ResolvedArchitecture), ClassNames = segmentationTask.ClassNames,
+                InputSize = segmentationTask.InputSize, InputFit = segmentationTask.Fit.ToString(), Normalisation = segmentationTask.Normalisation.ToString(),
+                Training = Provenance(card), DataLicence = parse.GetValue(licence),
+            };
+
+            var progress = new TrainingProgressPrinter();
+            var trained = new SourceTrainer(options).Train(train, validation, outDir, Describe, progress.Print, commandLine);
+
+            // Final figures of the chosen checkpoint on both splits, recorded in its card.
+            var (network, card) = Checkpoint.Load(outDir);
+            network.eval();
+            var metrics = new Dictionary<string, double>();
+            var trainForReport = TaskData.Load(segmentationTask, dataDir, mod, trainIds, brain ? null : parse.GetValue(trainSplit), forTraining: false);
+            foreach (var (split, samples) in new[] { ("train", trainForReport), ("validation", validation) })
+            {
+                var results = InteractiveEvaluator.Frozen(network, segmentationTask, samples, 10);
+                var summary = EvaluationReport.Summary(results, segmentationTask.Structures, 10, 0);
+                foreach (var (key, value) in Flatten(summary, split)) metrics[key] = value;
+                Console.Error.WriteLine($"{split}: {summary.ToJsonString()}");
+            }
+            Checkpoint.Save(outDir, network, card with { Metrics = metrics, Training = Provenance(trained) });
+            Console.WriteLine($"Saved {outDir} (best step {trained.BestStep} of {trained.Steps}, {trained.Seconds:F0} s).");
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>{"dice_at":{"1":0.8}} under "validation" -> "validation.dice_at.1" = 0.8.</summary>
+    static IEnumerable<(string, double)> Flatten(System.Text.Json.Nodes.JsonNode? node, string prefix)
+    {
+        switch (node)
+        {
+            case System.Text.Json.Nodes.JsonObject obj:
+                foreach (var (key, child) in obj)
+                    foreach (var item in Flatten(child, $"{prefix}.{key}")) yield return item;
+                break;
+            case System.Text.Json.Nodes.JsonValue value when value.TryGetValue(out double number):
+                yield return (prefix, number);
+                break;
+            case System.Text.Json.Nodes.JsonValue value when value.TryGetValue(out int integer):
+                yield return (prefix, integer);
+                break;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Oaims.Learning.Network;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Oaims.Learning.Checkpoints;
+
+/// <summary>
+/// A trained model on disk: a folder holding model.safetensors (the weights) and card.json (what they
+/// are). Both are written atomically, weights first; the card carries the weights' SHA-256.
+/// </summary>
+public static class Checkpoint
+{
+    public const string WeightsFile = "model.safetensors";
+    public const string CardFile = "card.json";
+
+    public static void Save(string directory, InteractiveUNet network, ModelCard card)
+    {
+        byte[] weights = Safetensors.Serialize(StateEntries(network), new Dictionary<string, string> { ["format"] = "pt", ["oaims"] = card.Format });
+        AtomicFile.WriteAllBytes(Path.Combine(directory, WeightsFile), weights);
+        var stamped = card with { WeightsSha256 = Convert.ToHexStringLower(SHA256.HashData(weights)) };
+        AtomicFile.WriteAllText(Path.Combine(directory, CardFile), JsonSerializer.Serialize(stamped, ModelCard.Json));
+    }
+
+    /// <summary>Loads a checkpoint folder onto the given device; errors name the folder and the problem.</summary>
+    public static (InteractiveUNet Network, ModelCard Card) Load(string directory, Device? device = null)
+    {
+        TorchRuntime.EnsureLoaded();
+        string cardPath = Path.Combine(directory, CardFile), weightsPath = Path.Combine(directory, WeightsFile);
+        if (!File.Exists(cardPath) || !File.Exists(weightsPath))
+            throw new FileNotFoundException($"{directory} is not an OAIMS checkpoint: it needs {CardFile} and {WeightsFile}.");
+        var card = JsonSerializer.Deserialize<ModelCard>(File.ReadAllText(cardPath), ModelCard.Json)
+                   ?? throw new InvalidDataException($"{cardPath} is empty.");
+        byte[] weights = File.ReadAllBytes(weightsPath);
+        if (card.WeightsSha256 is { } expected && Convert.ToHexStringLower(SHA256.HashData(weights)) != expected)
+            throw new InvalidDataException($"{weightsPath} does not match the SHA-256 recorded in its card: the checkpoint is incomplete or was altered.");
+        var network = new InteractiveUNet(card.ToConfig());
+        LoadState(network, Safetensors.Deserialize(weights, weightsPath).Entries, weightsPath);
+        if (device is not null) network.to(device);
+        return (network, card);
+    }
+
+    public static IEnumerable<Safetensors.Entry> StateEntries(InteractiveUNet network)
+    {
+        foreach (var (name, value) in network.state_dict())
+        {
+            using var cpu = value.detach().to(CPU).contiguous();
+            yield return new Safetensors.Entry(name, cpu.shape, cpu.data<float>().ToArray());
+        }
+    }
+
+    /// <summary>Copies named tensors into the network; every parameter must be present with its exact shape.</summary>
+    public static void LoadState(InteractiveUNet network, IReadOnlyList<Safetensors.Entry> entries, string source)
+    {
+        var byName = entries.ToDictionary(e => e.Name);
+        var state = network.state_dict();
+        var missing = state.Keys.Where(k => !byName.ContainsKey(k)).ToList();
+        if (missing.Count > 0) throw new InvalidDataException($"{source} lacks {missing.Count} parameters of this architecture (first: {missing[0]}).");
+        using var noGrad = no_grad();
+        foreach (var (name, target) in state)
+        {
+            var entry = byName[name];
+            if (!entry.Shape.SequenceEqual(target.shape))
+                throw new InvalidDataException($"{source}: '{name}' has shape [{string.Join(",", entry.Shape)}] but the architecture needs [{string.Join(",", target.shape)}].");
+            using var source_ = tensor(entry.Data, entry.Shape);
+            target.copy_(source_);
+        }
+    }
+}

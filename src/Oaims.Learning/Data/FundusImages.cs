@@ -1,0 +1,46 @@
+using Oaims.Imaging;
+using Oaims.Interaction;
+
+namespace Oaims.Learning.Data;
+
+/// <summary>
+/// Fundus photographs laid out as DIR/images/&lt;id&gt;.png, DIR/masks/&lt;id&gt;_disc.png (+ _cup.png where
+/// annotated) and DIR/manifest.csv (id,split,...). Labels: 0 background, 1 rim (disc minus cup), 2 cup.
+/// </summary>
+public static class FundusImages
+{
+    public static List<SliceSample> Load(string dataDirectory, string? split)
+    {
+        var samples = new List<SliceSample>();
+        foreach (var (id, rowSplit) in Manifest(dataDirectory))
+        {
+            if (split is not null && !rowSplit.Equals(split, StringComparison.OrdinalIgnoreCase)) continue;
+            var image = VolumeIO.Read(Path.Combine(dataDirectory, "images", id + ".png"));
+            if (image.ChannelCount != 3) throw new InvalidDataException($"{id}.png is not an RGB image.");
+            IntensityNormaliser.Apply(IntensityNormalisation.Rgb127, image.Channels);
+            int width = image.Dims[0], height = image.Dims[1];
+            var disc = VolumeIO.Read(Path.Combine(dataDirectory, "masks", id + "_disc.png")).Channels[0];
+            string cupPath = Path.Combine(dataDirectory, "masks", id + "_cup.png");
+            float[]? cup = File.Exists(cupPath) ? VolumeIO.Read(cupPath).Channels[0] : null;
+            var labels = new int[width * height];
+            for (int p = 0; p < labels.Length; p++)
+                labels[p] = cup is not null && cup[p] >= 128 ? 2 : disc[p] >= 128 ? 1 : 0;
+            samples.Add(new SliceSample(id, image.Channels.SelectMany(c => c).ToArray(), 3, width, height, new LabelMap(width, height, labels)));
+        }
+        return samples;
+    }
+
+    static IEnumerable<(string Id, string Split)> Manifest(string dataDirectory)
+    {
+        string path = Path.Combine(dataDirectory, "manifest.csv");
+        var lines = File.ReadAllLines(path);
+        var header = lines[0].Split(',');
+        int idColumn = Array.IndexOf(header, "id"), splitColumn = Array.IndexOf(header, "split");
+        if (idColumn < 0 || splitColumn < 0) throw new InvalidDataException($"{path} needs 'id' and 'split' columns.");
+        foreach (string line in lines.Skip(1).Where(l => l.Length > 0))
+        {
+            var cells = line.Split(',');
+            yield return (cells[idColumn], cells[splitColumn]);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+namespace Oaims.Learning.Data;
+
+/// <summary>Applies a task's intensity normalisation to an image's voxels (in place).</summary>
+public static class IntensityNormaliser
+{
+    public static void Apply(IntensityNormalisation normalisation, float[][] channels)
+    {
+        switch (normalisation)
+        {
+            case IntensityNormalisation.Rgb127:
+                foreach (var channel in channels)
+                    for (int v = 0; v < channel.Length; v++) channel[v] = (channel[v] - 127.5f) / 127.5f;
+                break;
+            case IntensityNormalisation.ZScoreForeground:
+                foreach (var channel in channels) ZScoreForeground(channel);
+                break;
+        }
+    }
+
+    // MRI volumes hold one constant (0, or the value left by an earlier normalisation) outside the head;
+    // statistics over that constant would depend on the field of view, so they are taken over the rest.
+    static void ZScoreForeground(float[] voxels)
+    {
+        float minimum = voxels.Min();
+        double sum = 0, sumSquares = 0;
+        long count = 0;
+        foreach (float v in voxels)
+        {
+            if (v <= minimum) continue;
+            sum += v; sumSquares += (double)v * v; count++;
+        }
+        if (count < 2) return;
+        double mean = sum / count;
+        double std = Math.Sqrt(Math.Max(sumSquares / count - mean * mean, 1e-12));
+        for (int i = 0; i < voxels.Length; i++) voxels[i] = (float)((voxels[i] - mean) / std);
+    }
+}

@@ -1,0 +1,25 @@
+namespace Oaims.Learning.Data;
+
+/// <summary>Loads the images of a task from one of the two dataset layouts, for training or for evaluation.</summary>
+public static class TaskData
+{
+    /// <param name="cases">Brain: case folders to use (all when null). Fundus: image ids to keep (all when null).</param>
+    /// <param name="split">Fundus: the manifest split (train/test); brain data have no split column.</param>
+    /// <param name="forTraining">Brain: every qualifying slice plus lesion-free slices, instead of every 3rd lesion slice.</param>
+    public static List<SliceSample> Load(SegmentationTask task, string dataDirectory, string? modality, IReadOnlyList<string>? cases, string? split, bool forTraining)
+    {
+        if (!Directory.Exists(dataDirectory)) throw new DirectoryNotFoundException($"Data folder {dataDirectory} does not exist.");
+        if (task == SegmentationTask.BrainLesion || task.Name == SegmentationTask.BrainLesion.Name)
+        {
+            var available = BrainSlices.Cases(dataDirectory);
+            var chosen = cases ?? available;
+            var unknown = chosen.Except(available).ToList();
+            if (unknown.Count > 0) throw new ArgumentException($"Unknown case(s) {string.Join(", ", unknown)} in {dataDirectory}; it holds {string.Join(", ", available)}.");
+            var selection = forTraining ? new BrainSlices.Selection(EveryNth: 1, EmptyEveryNth: 4) : new BrainSlices.Selection();
+            return BrainSlices.Load(dataDirectory, modality ?? "flair", chosen, selection);
+        }
+        var images = FundusImages.Load(dataDirectory, split);
+        if (cases is not null) images = images.Where(s => cases.Contains(s.Id)).ToList();
+        return images;
+    }
+}

@@ -1,0 +1,24 @@
+namespace Oaims.Learning.Evaluation;
+
+/// <summary>The PNG plots of reports: Dice against clicks, Dice against image index.</summary>
+public static class Charts
+{
+    public static void DiceAgainstClicks(string path, string title, IReadOnlyList<(string Name, double[] MeanDice)> series) =>
+        Lines(path, title, "clicks", "mean Dice", series.Select(s => (s.Name, Enumerable.Range(1, s.MeanDice.Length).Select(t => (double)t).ToArray(), s.MeanDice)).ToList());
+
+    public static void Lines(string path, string title, string xLabel, string yLabel, IReadOnlyList<(string Name, double[] X, double[] Y)> series)
+    {
+        var plot = new ScottPlot.Plot();
+        foreach (var (name, x, y) in series)
+        {
+            var line = plot.Add.Scatter(x, y);
+            line.LegendText = name;
+        }
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.YLabel(yLabel);
+        plot.ShowLegend(ScottPlot.Alignment.LowerRight);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        plot.SavePng(path, 720, 450);
+    }
+}

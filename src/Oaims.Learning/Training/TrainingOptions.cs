@@ -1,0 +1,32 @@
+using Oaims.Learning.Data;
+using Oaims.Learning.Network;
+
+namespace Oaims.Learning.Training;
+
+/// <summary>Settings of one source-training run (defaults follow method.md, sized for a 2-core CPU).</summary>
+public sealed record TrainingOptions
+{
+    public required SegmentationTask Task { get; init; }
+    public UNetConfig? Architecture { get; init; }
+    public int Steps { get; init; } = 2000;
+    public int BatchSize { get; init; } = 8;
+    public double LearningRate { get; init; } = 5e-4;
+    /// <summary>Clicks per training sample are drawn from 0..MaxClicks; 0 trains the click-free proposal.</summary>
+    public int MaxClicks { get; init; } = 10;
+    public int Seed { get; init; } = 0;
+    /// <summary>Stops early (keeping the best checkpoint) when the wall-clock budget runs out.</summary>
+    public double MaxMinutes { get; init; } = 55;
+    public int ValidateEvery { get; init; } = 200;
+    public int SaveStateEvery { get; init; } = 50;
+    /// <summary>Validation clicks per image; the best checkpoint maximises mean Dice over clicks 1..N.</summary>
+    public int ValidationClicks { get; init; } = 5;
+
+    public UNetConfig ResolvedArchitecture => Architecture ?? UNetConfig.Default(Task.ImageChannels, Task.Classes);
+
+    /// <summary>Step schedule: full rate, then x0.3 after 70% of the steps and x0.1 after 90%.</summary>
+    public double LearningRateAt(int step) =>
+        step < 0.7 * Steps ? LearningRate : step < 0.9 * Steps ? LearningRate * 0.3 : LearningRate * 0.1;
+}
+
+/// <summary>What a training run reports as it goes (the CLI renders it).</summary>
+public sealed record TrainingProgress(int Step, int Steps, double Loss, double Seconds, double? ValidationScore, double BestScore, int BestStep, string? Message = null);
