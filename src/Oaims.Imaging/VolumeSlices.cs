@@ -55,7 +55,8 @@ public static class VolumeSlices
     public static void Insert(Volume volume, int axis, int index, ReadOnlySpan<float> mask, int channel = 0) =>
         Insert(volume.Channels[channel], volume.Dims, axis, index, mask);
 
-    private static int VoxelIndex(int[] dims, int axis, int index, int x, int y) => axis switch
+    /// <summary>Index in a 3D channel of pixel (x, y) of slice <paramref name="index"/> along <paramref name="axis"/>.</summary>
+    public static int VoxelIndex(int[] dims, int axis, int index, int x, int y) => axis switch
     {
         0 => index + dims[0] * (x + dims[1] * y),
         1 => x + dims[0] * (index + dims[1] * y),

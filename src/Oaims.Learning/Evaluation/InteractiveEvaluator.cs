@@ -20,17 +20,17 @@ public static class InteractiveEvaluator
         foreach (var sample in samples)
         {
             using var predictor = new Predictor(network, task, sample);
-            results.Add(Play(predictor, clicks, predictor.Predict));
+            var placed = new List<Click>();
+            results.Add(Play(sample, task.Structures, clicks, click => { placed.Add(click); return predictor.Predict(placed); }));
         }
         return results;
     }
 
     /// <summary>One image: first click at the centre of the largest true component, each next click in the
-    /// largest error region; <paramref name="predict"/> turns the clicks so far into a mask.</summary>
-    public static ImageResult Play(Predictor predictor, int clicks, Func<IReadOnlyList<Click>, LabelMap> predict)
+    /// largest error region; <paramref name="addClick"/> takes the next click and returns the new mask.</summary>
+    public static ImageResult Play(SliceSample sample, IReadOnlyList<Structure> structures, int clicks, Func<Click, LabelMap> addClick)
     {
-        var truth = predictor.Sample.Truth ?? throw new ArgumentException($"{predictor.Sample.Id} has no ground truth to simulate a user with.");
-        var structures = predictor.Task.Structures;
+        var truth = sample.Truth ?? throw new ArgumentException($"{sample.Id} has no ground truth to simulate a user with.");
         var clock = Stopwatch.StartNew();
         var placed = new List<Click>();
         var curve = new List<double[]>();
@@ -39,10 +39,11 @@ public static class InteractiveEvaluator
         {
             var click = prediction is null ? SimulatedUser.FirstClick(truth) : SimulatedUser.NextClick(truth, prediction);
             if (click is null && prediction is not null) { curve.Add(curve[^1]); continue; } // nothing left to fix
-            if (click is { } c) placed.Add(c);
-            prediction = predict(placed);
+            if (click is not { } c) { curve.Add(Dice.PerStructure(truth, new LabelMap(truth.Width, truth.Height), structures)); continue; } // empty truth
+            placed.Add(c);
+            prediction = addClick(c);
             curve.Add(Dice.PerStructure(truth, prediction, structures));
         }
-        return new ImageResult(predictor.Sample.Id, curve, placed, clock.Elapsed.TotalSeconds);
+        return new ImageResult(sample.Id, curve, placed, clock.Elapsed.TotalSeconds);
     }
 }

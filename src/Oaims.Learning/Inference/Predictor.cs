@@ -18,6 +18,7 @@ public sealed class Predictor : IDisposable
     public SegmentationTask Task { get; }
     public SliceSample Sample { get; }
     public InputFitting Fitting { get; }
+    public Device Device => _fittedImage.device;
 
     public Predictor(InteractiveUNet network, SegmentationTask task, SliceSample sample)
     {

@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Oaims.Learning.Checkpoints;
+using Oaims.Learning.Data;
+using Oaims.Learning.Network;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Oaims.Learning.Adaptation;
+
+/// <summary>One entry of a learner's history: every weight change is a new version.</summary>
+/// <param name="Kind">source, mi, pi-stage1, pi-stage2, ia-sa, tsca, tent, undo, rollback, reset.</param>
+/// <param name="RestoredFrom">For undo/rollback/reset: the version whose weights were restored.</param>
+public sealed record ModelVersion(long Version, string Kind, long? RestoredFrom, double? Loss, DateTimeOffset Created);
+
+/// <summary>
+/// The model being adapted online (the heart of a workspace): the adapted weights, ONE Adam optimizer whose
+/// state persists across images and is shared by mid- and post-interaction updates, the strategy, and a
+/// version history with snapshots so that undo, rollback and reset are cheap. Not thread-safe: callers
+/// serialise access (the sidecar runs one worker per workspace).
+/// </summary>
+public sealed class OnlineLearner : IDisposable
+{
+    readonly TorchSharp.Modules.Adam _optimizer;
+    readonly List<TorchSharp.Modules.Parameter> _parameters;
+    readonly List<ModelVersion> _history = [];
+    readonly LearnerSnapshot _source;
+    // Snapshots of recent versions (oldest dropped first); the source is kept apart and never dropped.
+    readonly LinkedList<(long Version, LearnerSnapshot Snapshot)> _recent = new();
+    readonly int _snapshotCapacity;
+    long _lastVersion;
+
+    public InteractiveUNet Network { get; }
+    public ModelCard SourceCard { get; }
+    public SegmentationTask Task { get; }
+    public IAdaptationStrategy Strategy { get; private set; }
+    public double LearningRate { get; }
+    public long Version { get; private set; }
+    public IReadOnlyList<ModelVersion> History => _history;
+
+    public OnlineLearner(InteractiveUNet network, ModelCard sourceCard, string strategy, double? learningRate = null, int snapshotCapacity = 24)
+    {
+        Network = network;
+        SourceCard = sourceCard;
+        Task = sourceCard.ToTask();
+        Strategy = AdaptationStrategies.Create(strategy);
+        LearningRate = learningRate ?? AdaptationStrategies.DefaultLearningRate(strategy, Task);
+        if (!(LearningRate >= 0)) throw new ArgumentException($"Learning rate must be a non-negative number, got {LearningRate}.");
+        _snapshotCapacity = Math.Max(2, snapshotCapacity);
+        network.eval(); // no dropout/BatchNorm: train and eval behave the same, eval is just explicit
+        _parameters = network.parameters().ToList();
+        _optimizer = optim.Adam(_parameters, LearningRate);
+        _source = LearnerSnapshot.Capture(_parameters, _optimizer);
+        _history.Add(new ModelVersion(0, "source", null, null, DateTimeOffset.UtcNow));
+    }
+
+    /// <summary>
+    /// Runs one guarded update: computes the loss, backpropagates, steps Adam. A non-finite loss or
+    /// gradient skips the step; non-finite weights after it are rolled back. Either way the step is reported
+    /// with Applied = false and the version does not change.
+    /// </summary>
+    public AdaptationStep Step(string kind, int index, Func<Tensor> computeLoss, Action<AdaptationStep>? report = null)
+    {
+        var clock = Stopwatch.StartNew();
+        var before = SnapshotOf(Version);
+        double lossValue;
+        bool applied = false;
+        using (var scope = NewDisposeScope())
+        using (enable_grad())
+        {
+            var loss = computeLoss();
+            lossValue = loss.item<float>();
+            _optimizer.zero_grad();
+            if (double.IsFinite(lossValue))
+            {
+                loss.backward();
+                if (AllFinite(_parameters.Select(p => p.grad).OfType<Tensor>()))
+                {
+                    _optimizer.step();
+                    applied = AllFinite(_parameters);
+                    if (!applied) before.Restore(_parameters, _optimizer);
+                }
+            }
+            _optimizer.zero_grad();
+        }
+        if (applied) NewVersion(kind, null, lossValue);
+        var step = new AdaptationStep(index, kind, lossValue, clock.Elapsed.TotalMilliseconds, Version, applied);
+        report?.Invoke(step);
+        return step;
+    }
+
+    /// <summary>Restores the weights and optimizer state of an earlier version as a new version (undo, rollback).</summary>
+    public void RestoreVersion(long version, string kind = "rollback")
+    {
+        if (version == Version) return;
+        if (version == 0) { ResetToSource(); return; }
+        var snapshot = _recent.FirstOrDefault(s => s.Version == version).Snapshot
+                       ?? throw new ArgumentException(version > _lastVersion || version < 0
+                           ? $"Version {version} does not exist (latest is {_lastVersion})."
+                           : $"Version {version} is too old to restore: only the last {_snapshotCapacity} versions and the source are kept.");
+        SnapshotOf(Version); // keep the state we leave, so it can be rolled back to
+        snapshot.Restore(_parameters, _optimizer);
+        NewVersion(kind, version, null);
+    }
+
+    /// <summary>Back to the source weights and a fresh optimizer; the history is kept.</summary>
+    public void ResetToSource()
+    {
+        if (Version == 0) return;
+        SnapshotOf(Version);
+        _source.Restore(_parameters, _optimizer);
+        Strategy = AdaptationStrategies.Create(Strategy.Name); // strategies with state (TSCA's teacher) start again too
+        NewVersion("reset", 0, null);
+    }
+
+    /// <summary>SHA-256 of the current weights: equal checksums mean identical weights.</summary>
+    public string WeightsChecksum()
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var p in _parameters)
+        {
+            using var cpu = p.detach().cpu().contiguous();
+            hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(cpu.data<float>().ToArray().AsSpan()));
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>The current weights as a checkpoint (card of the source, adapted weights, provenance of the adaptation).</summary>
+    public void ExportCheckpoint(string directory, string name) =>
+        Checkpoint.Save(directory, Network, SourceCard with
+        {
+            Name = name,
+            Metrics = new(),
+            Training = SourceCard.Training is null ? null : SourceCard.Training with { Command = SourceCard.Training.Command + $" | adapted online: {Strategy.Name}, version {Version}" },
+        });
+
+    sealed record LearnerState(string Strategy, double LearningRate, long Version, long LastVersion, List<ModelVersion> History);
+
+    /// <summary>Saves weights, optimizer state, source weights and history; every file is written atomically.</summary>
+    public void Save(string directory)
+    {
+        Checkpoint.Save(Path.Combine(directory, "source"), SourceNetworkCopy(), SourceCard);
+        Checkpoint.Save(Path.Combine(directory, "current"), Network, SourceCard);
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) _optimizer.save_state_dict(writer);
+        AtomicFile.WriteAllBytes(Path.Combine(directory, "optimizer.bin"), buffer.ToArray());
+        var state = new LearnerState(Strategy.Name, LearningRate, Version, _lastVersion, _history);
+        AtomicFile.WriteAllText(Path.Combine(directory, "learner.json"), JsonSerializer.Serialize(state, ModelCard.Json));
+    }
+
+    public static OnlineLearner Load(string directory, Device? device = null)
+    {
+        var state = JsonSerializer.Deserialize<LearnerState>(File.ReadAllText(Path.Combine(directory, "learner.json")), ModelCard.Json)
+                    ?? throw new InvalidDataException($"{directory}/learner.json is empty.");
+        var (network, card) = Checkpoint.Load(Path.Combine(directory, "source"), device);
+        var learner = new OnlineLearner(network, card, state.Strategy, state.LearningRate);
+        var (current, _) = Checkpoint.Load(Path.Combine(directory, "current"), device);
+        using (no_grad())
+            foreach (var (target, source) in learner._parameters.Zip(current.parameters())) target.copy_(source);
+        using (var reader = new BinaryReader(File.OpenRead(Path.Combine(directory, "optimizer.bin")))) learner._optimizer.load_state_dict(reader);
+        learner._history.Clear();
+        learner._history.AddRange(state.History);
+        learner.Version = state.Version;
+        learner._lastVersion = state.LastVersion;
+        return learner;
+    }
+
+    InteractiveUNet SourceNetworkCopy()
+    {
+        var copy = new InteractiveUNet(Network.Config);
+        var optimizer = optim.Adam(copy.parameters(), LearningRate);
+        _source.Restore(copy.parameters().ToList(), optimizer);
+        return copy;
+    }
+
+    void NewVersion(string kind, long? restoredFrom, double? loss)
+    {
+        Version = ++_lastVersion;
+        _history.Add(new ModelVersion(Version, kind, restoredFrom, loss, DateTimeOffset.UtcNow));
+    }
+
+    LearnerSnapshot SnapshotOf(long version)
+    {
+        if (version == 0) return _source;
+        var existing = _recent.FirstOrDefault(s => s.Version == version);
+        if (existing.Snapshot is not null) return existing.Snapshot;
+        var snapshot = LearnerSnapshot.Capture(_parameters, _optimizer);
+        _recent.AddLast((version, snapshot));
+        while (_recent.Count > _snapshotCapacity) _recent.RemoveFirst();
+        return snapshot;
+    }
+
+    static bool AllFinite(IEnumerable<Tensor> tensors) => tensors.All(t => t.isfinite().all().item<bool>());
+
+    public void Dispose()
+    {
+        _optimizer.Dispose();
+        Network.Dispose();
+    }
+}

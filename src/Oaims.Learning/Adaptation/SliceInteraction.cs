@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Oaims.Interaction;
+using Oaims.Learning.Data;
+using Oaims.Learning.Inference;
+
+namespace Oaims.Learning.Adaptation;
+
+/// <summary>What one click produced: the new mask, the adaptation steps, and where the time went.</summary>
+public sealed record ClickOutcome(LabelMap Mask, IReadOnlyList<AdaptationStep> Steps, double AdaptationMilliseconds, double ForwardMilliseconds);
+
+/// <summary>
+/// One user working on one 2D image inside a workspace (the user's story): clicks go in one at a time,
+/// the learner's strategy may adapt the model after each, the mask comes back; undo takes back the last
+/// click together with its weight update; commit accepts the mask and lets the strategy learn from it.
+/// </summary>
+public sealed class SliceInteraction : IDisposable
+{
+    readonly OnlineLearner _learner;
+    readonly Predictor _predictor;
+    readonly List<Click> _clicks = [];
+    readonly Stack<(LabelMap? Mask, long Version)> _undo = new();
+
+    public SliceInteraction(OnlineLearner learner, SliceSample sample)
+    {
+        _learner = learner;
+        _predictor = new Predictor(learner.Network, learner.Task, sample);
+    }
+
+    public IReadOnlyList<Click> Clicks => _clicks;
+    public LabelMap? Mask { get; private set; }
+    public SliceSample Sample => _predictor.Sample;
+    public bool Committed { get; private set; }
+
+    /// <summary>The click-free proposal (used for batch pre-labelling and as the first mask shown).</summary>
+    public LabelMap Proposal() => Mask ??= _predictor.Predict([]);
+
+    public ClickOutcome AddClick(Click click, Action<AdaptationStep>? report = null)
+    {
+        if (Committed) throw new InvalidOperationException("This image was already committed; open a new session to change it.");
+        if ((uint)click.X >= (uint)Sample.Width || (uint)click.Y >= (uint)Sample.Height)
+            throw new ArgumentOutOfRangeException(nameof(click), $"Click ({click.X}, {click.Y}) lies outside the {Sample.Width}x{Sample.Height} image.");
+        if ((uint)click.Class >= (uint)_learner.Task.Classes)
+            throw new ArgumentOutOfRangeException(nameof(click), $"Class {click.Class} does not exist: the model knows {_learner.Task.Classes} classes ({string.Join(", ", _learner.Task.ClassNames)}).");
+
+        _undo.Push((Mask, _learner.Version));
+        _clicks.Add(click);
+        var steps = new List<AdaptationStep>();
+        var clock = Stopwatch.StartNew();
+        _learner.Strategy.AfterClick(new ClickContext(_learner, _predictor, _clicks.ToList(), s => { steps.Add(s); report?.Invoke(s); }));
+        double adaptation = clock.Elapsed.TotalMilliseconds;
+        clock.Restart();
+        Mask = _predictor.Predict(_clicks);
+        return new ClickOutcome(Mask, steps, adaptation, clock.Elapsed.TotalMilliseconds);
+    }
+
+    /// <summary>Takes back the last click: its mask and, if the model changed since, the weights from before it.</summary>
+    public bool Undo()
+    {
+        if (Committed || _clicks.Count == 0) return false;
+        var (mask, version) = _undo.Pop();
+        _clicks.RemoveAt(_clicks.Count - 1);
+        Mask = mask;
+        if (_learner.Version != version) _learner.RestoreVersion(version, "undo");
+        return true;
+    }
+
+    /// <summary>Accepts the mask (the current one unless the user edited it) and runs the strategy's post-interaction learning.</summary>
+    public IReadOnlyList<AdaptationStep> Commit(LabelMap? finalMask = null, Action<AdaptationStep>? report = null)
+    {
+        if (Committed) throw new InvalidOperationException("This image was already committed.");
+        var mask = finalMask ?? Mask ?? Proposal();
+        if (mask.Width != Sample.Width || mask.Height != Sample.Height)
+            throw new ArgumentException($"The final mask is {mask.Width}x{mask.Height} but the image is {Sample.Width}x{Sample.Height}.");
+        var steps = new List<AdaptationStep>();
+        _learner.Strategy.AfterImage(new ImageContext(_learner, _predictor, _clicks.ToList(), mask, s => { steps.Add(s); report?.Invoke(s); }));
+        Mask = mask;
+        Committed = true;
+        return steps;
+    }
+
+    public void Dispose() => _predictor.Dispose();
+}

@@ -1,0 +1,31 @@
+using Oaims.Learning.Inference;
+using Oaims.Learning.Losses;
+
+namespace Oaims.Learning.Adaptation.Strategies;
+
+/// <summary>
+/// Mid-interaction adaptation (MI, method.md): when click t arrives, the prediction with all t clicks is the
+/// pseudo-label; one Adam step on DiceFocal(P_{t-1}, P_t*) + 200 * CCG on the new click only, where P_{t-1}
+/// is the prediction from the earlier clicks (the click-free proposal for the first click).
+/// </summary>
+public sealed class MidInteractionAdaptation : IAdaptationStrategy
+{
+    public string Name => "mi";
+
+    public void AfterClick(ClickContext context)
+    {
+        var predictor = context.Predictor;
+        if (predictor.Fitting.Click(context.NewClick) is not { } newClick) return;
+        using var withNewClick = predictor.Logits(context.Clicks);
+        using var pseudoLabel = Predictor.PseudoLabel(withNewClick);
+        var previousClicks = context.PreviousClicks;
+        context.Learner.Step(Name, 0, () =>
+        {
+            var previous = predictor.Logits(previousClicks, withGradient: true);
+            return DiceFocalLoss.Compute(previous, pseudoLabel)
+                   + ClickCentredGaussianLoss.Weight * ClickCentredGaussianLoss.Compute(previous, pseudoLabel, [[newClick]]);
+        }, context.Report);
+    }
+
+    public void AfterImage(ImageContext context) { }
+}

@@ -1,0 +1,67 @@
+using Oaims.Learning.Network;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Oaims.Learning.Adaptation.Strategies;
+
+/// <summary>
+/// TSCA baseline (Atanyan et al., WACV 2024): a student adapted from the clicks and a slowly moving
+/// teacher (exponential moving average of the student) whose confident predictions regularise the
+/// student, limiting forgetting. Per click: sparse cross-entropy at the clicks + cross-entropy towards the
+/// teacher's labels where the teacher is confident; then the teacher moves towards the student.
+/// </summary>
+public sealed class TeacherStudentAdaptation : IAdaptationStrategy
+{
+    public const double TeacherMomentum = 0.99;
+    public const double ConfidenceThreshold = 0.9;
+    public const double ConsistencyWeight = 1.0;
+    InteractiveUNet? _teacher;
+
+    public string Name => "tsca";
+
+    public void AfterClick(ClickContext context)
+    {
+        var predictor = context.Predictor;
+        var student = context.Learner.Network;
+        var modelClicks = predictor.Fitting.Clicks(context.Clicks);
+        if (modelClicks.Count == 0) return;
+        var teacher = _teacher ??= Copy(student);
+
+        using var scope = NewDisposeScope();
+        Tensor teacherLabels, confident;
+        using (no_grad())
+        {
+            var probabilities = F.softmax(teacher.forward(predictor.Input(context.Clicks)), 1);
+            var (best, labels) = probabilities.max(1);
+            teacherLabels = labels;
+            confident = (best > ConfidenceThreshold).to_type(ScalarType.Float32);
+        }
+        var step = context.Learner.Step(Name, 0, () =>
+        {
+            var logits = predictor.Logits(context.Clicks, withGradient: true);
+            var sparse = SparseClickAdaptation.SparseCrossEntropy(logits, modelClicks);
+            var perPixel = F.cross_entropy(logits, teacherLabels, reduction: nn.Reduction.None);
+            var consistency = (perPixel * confident).sum() / confident.sum().clamp_min(1);
+            return sparse + ConsistencyWeight * consistency;
+        }, context.Report);
+        if (step.Applied) MoveTeacherTowards(teacher, student);
+    }
+
+    public void AfterImage(ImageContext context) { }
+
+    static InteractiveUNet Copy(InteractiveUNet network)
+    {
+        var copy = new InteractiveUNet(network.Config);
+        using (no_grad())
+            foreach (var (target, source) in copy.parameters().Zip(network.parameters())) target.copy_(source);
+        copy.eval();
+        return copy;
+    }
+
+    static void MoveTeacherTowards(InteractiveUNet teacher, InteractiveUNet student)
+    {
+        using var noGrad = no_grad();
+        foreach (var (t, s) in teacher.parameters().Zip(student.parameters()))
+            t.mul_(TeacherMomentum).add_(s, alpha: 1 - TeacherMomentum);
+    }
+}

@@ -1,0 +1,53 @@
+using Oaims.Learning.Adaptation;
+using Oaims.Learning.Data;
+
+namespace Oaims.Learning.Evaluation;
+
+/// <summary>What an online stream produced: per-image curves and every adaptation step with its timing.</summary>
+public sealed record StreamResult(IReadOnlyList<ImageResult> Images, IReadOnlyList<AdaptationStep> ClickSteps, IReadOnlyList<AdaptationStep> ImageSteps);
+
+/// <summary>
+/// The online protocol: images arrive one at a time in the given order, each is seen once, the simulated
+/// user clicks, accepts the final mask, and the adapted model carries over to the next image.
+/// </summary>
+public static class OnlineStream
+{
+    public static StreamResult Run(OnlineLearner learner, IReadOnlyList<SliceSample> samples, int clicks, Action<int, ImageResult>? progress = null)
+    {
+        var images = new List<ImageResult>();
+        var clickSteps = new List<AdaptationStep>();
+        var imageSteps = new List<AdaptationStep>();
+        foreach (var sample in samples)
+        {
+            using var interaction = new SliceInteraction(learner, sample);
+            var result = InteractiveEvaluator.Play(sample, learner.Task.Structures, clicks, click => interaction.AddClick(click, clickSteps.Add).Mask);
+            interaction.Commit(report: imageSteps.Add);
+            images.Add(result);
+            progress?.Invoke(images.Count, result);
+        }
+        return new StreamResult(images, clickSteps, imageSteps);
+    }
+}
+
+/// <summary>Orders of the image stream: as listed, shuffled with a seed, or hardest first for the frozen model.</summary>
+public static class StreamOrder
+{
+    public static IReadOnlyList<string> Names { get; } = ["file", "random", "worst-first"];
+
+    public static List<SliceSample> Apply(string order, IReadOnlyList<SliceSample> samples, int seed, Func<IReadOnlyList<SliceSample>, IReadOnlyList<double>>? frozenDiceAtOne = null)
+    {
+        switch (order)
+        {
+            case "file": return samples.ToList();
+            case "random":
+                var shuffled = samples.ToList();
+                new Random(seed).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(shuffled));
+                return shuffled;
+            case "worst-first":
+                if (frozenDiceAtOne is null) throw new ArgumentException("worst-first needs the frozen model's Dice at one click.");
+                var dice = frozenDiceAtOne(samples);
+                return samples.Select((s, i) => (s, d: dice[i])).OrderBy(p => p.d).ThenBy(p => p.s.Id, StringComparer.Ordinal).Select(p => p.s).ToList();
+            default: throw new ArgumentException($"Unknown order '{order}': use {string.Join(", ", Names)}.");
+        }
+    }
+}
