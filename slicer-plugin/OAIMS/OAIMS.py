@@ -1,0 +1,335 @@
+"""OAIMS: interactive segmentation whose model learns from your clicks, served by the OAIMS sidecar.
+
+The module class, the Widget (Qt only: it forwards the user's actions to the Logic and shows what the Logic reports),
+the Logic (OAIMSLib/logic.py, no Qt; network calls on a worker thread, MRML changes on the main thread) and the Test.
+"""
+
+import os
+import sys
+
+import qt
+import slicer
+import vtk
+from slicer.ScriptedLoadableModule import (ScriptedLoadableModule, ScriptedLoadableModuleLogic,
+                                           ScriptedLoadableModuleTest, ScriptedLoadableModuleWidget)
+from slicer.util import VTKObservationMixin
+
+# The client package sits beside this folder in the source tree (slicer-plugin/oaims_client) and beside this file
+# once built as an extension; either way it must be importable.
+_PLUGIN_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if os.path.isdir(os.path.join(_PLUGIN_ROOT, "oaims_client")) and _PLUGIN_ROOT not in sys.path:
+    sys.path.append(_PLUGIN_ROOT)
+
+from oaims_client.geometry import SliceView  # noqa: E402
+from OAIMSLib import logic as _logic  # noqa: E402
+from OAIMSLib.settings import ServerSettings  # noqa: E402
+
+POLL_MS = 50
+HEARTBEAT_MS = 60_000
+
+
+class OAIMS(ScriptedLoadableModule):
+    """Module description shown in Slicer's module list."""
+
+    def __init__(self, parent):
+        ScriptedLoadableModule.__init__(self, parent)
+        self.parent.title = "OAIMS"
+        self.parent.categories = ["Segmentation"]
+        self.parent.dependencies = ["Markups", "Segmentations"]
+        self.parent.contributors = ["OAIMS developers"]
+        self.parent.helpText = (
+            "Click inside (positive) and outside (negative) a structure; the OAIMS server segments it and adapts "
+            "its model after every click. Accept commits the mask so the model learns from it. "
+            "See docs/slicer.md in the OAIMS repository.")
+        self.parent.acknowledgementText = "The default model was trained on BraTS 2013 cases (CC BY-NC-SA 3.0)."
+
+
+class OAIMSLogic(ScriptedLoadableModuleLogic, _logic.OAIMSLogic):
+    """The Slicer-side Logic: OAIMSLib.logic.OAIMSLogic bound to the real slicer and vtk modules."""
+
+    def __init__(self, listener=None):
+        ScriptedLoadableModuleLogic.__init__(self)
+        _logic.OAIMSLogic.__init__(self, slicer=slicer, vtk=vtk, listener=listener)
+
+
+class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
+    """The panel: server, volume, clicks. Qt and MRML only; the Logic does the work and calls back on_* methods."""
+
+    def __init__(self, parent=None):
+        ScriptedLoadableModuleWidget.__init__(self, parent)
+        VTKObservationMixin.__init__(self)
+        self.logic = None
+        self._pointLists = {}
+        self._pointOrder = []  # (markups node, positive) of each click still in effect, for Undo
+
+    def setup(self):
+        ScriptedLoadableModuleWidget.setup(self)
+        uiWidget = slicer.util.loadUI(self.resourcePath("UI/OAIMS.ui"))
+        self.layout.addWidget(uiWidget)
+        self.ui = slicer.util.childWidgetVariables(uiWidget)
+        uiWidget.setMRMLScene(slicer.mrmlScene)
+        self.logic = OAIMSLogic(listener=self)
+
+        settings = self.logic.load_settings()
+        self.ui.serverUrlLineEdit.text = settings.url
+        self.ui.tokenLineEdit.text = settings.token
+        self.ui.caCertificatePathLineEdit.currentPath = settings.ca_certificate
+        self._savedWorkspace = settings.workspace
+
+        self.ui.connectButton.clicked.connect(self.onConnect)
+        self.ui.startButton.clicked.connect(self.onStart)
+        self.ui.undoButton.clicked.connect(self.logic.undo)
+        self.ui.acceptButton.clicked.connect(self.logic.accept)
+        self.ui.resetModelButton.clicked.connect(self.onResetModel)
+        self.ui.positivePointButton.toggled.connect(lambda on: self._placeMode(True, on))
+        self.ui.negativePointButton.toggled.connect(lambda on: self._placeMode(False, on))
+
+        # Network results come back through this timer, on the main thread (see OAIMSLib/jobs.py).
+        self._pollTimer = qt.QTimer()
+        self._pollTimer.setInterval(POLL_MS)
+        self._pollTimer.timeout.connect(self.logic.jobs.poll)
+        self._pollTimer.start()
+        self._heartbeatTimer = qt.QTimer()
+        self._heartbeatTimer.setInterval(HEARTBEAT_MS)
+        self._heartbeatTimer.timeout.connect(self.logic.keep_alive)
+        self._heartbeatTimer.start()
+        self._updateButtons()
+
+    def cleanup(self):
+        self.removeObservers()
+        for timer in (getattr(self, "_pollTimer", None), getattr(self, "_heartbeatTimer", None)):
+            if timer is not None:
+                timer.stop()
+        if self.logic is not None:
+            self.logic.shutdown()
+
+    # --- user actions ------------------------------------------------------------------------------------------
+
+    def onConnect(self):
+        settings = ServerSettings(self.ui.serverUrlLineEdit.text.strip(), self.ui.tokenLineEdit.text.strip(),
+                                  self.ui.caCertificatePathLineEdit.currentPath, self._currentWorkspace())
+        self.logic.save_settings(settings, self.ui.rememberTokenCheckBox.checked)
+        self.ui.serverInfoLabel.text = "Connecting (installing grpcio and protobuf first if needed)…"
+        slicer.app.processEvents()
+        with slicer.util.tryWithErrorDisplay("Could not connect to the OAIMS server.", waitCursor=True):
+            self.logic.connect(settings)
+
+    def onStart(self):
+        volume = self.ui.volumeSelector.currentNode()
+        segmentation = self.ui.segmentSelector.currentNode()
+        segmentId = self.ui.segmentSelector.currentSegmentID() or ""
+        if volume is not None and self.logic.segment_has_content(segmentation, segmentId, volume):
+            if not slicer.util.confirmOkCancelDisplay(
+                    "The segment already holds voxels. OAIMS starts from an empty mask and will replace them. Continue?"):
+                return
+        self._startVolume(volume, segmentation, segmentId)
+
+    def _startVolume(self, volume, segmentation, segmentId):
+        self._clearPoints()
+        self.ui.uploadProgressBar.value = 0
+        self.ui.stepsTextEdit.plainText = ""
+        self.ui.statusLabel.text = "Uploading (only the first time this volume is used)…"
+        self.logic.start(volume, segmentation, segmentId, self._currentWorkspace())
+
+    def onResetModel(self):
+        workspace = self._currentWorkspace()
+        if slicer.util.confirmOkCancelDisplay(f"Reset the model of workspace '{workspace}' to its source weights?"):
+            self.logic.reset_model(workspace)
+
+    def _currentWorkspace(self):
+        return self.ui.workspaceComboBox.currentText
+
+    # --- points ------------------------------------------------------------------------------------------------
+
+    def _pointList(self, positive):
+        node = self._pointLists.get(positive)
+        if node is None or slicer.mrmlScene.GetNodeByID(node.GetID()) is None:
+            name = "OAIMS positive" if positive else "OAIMS negative"
+            node = slicer.mrmlScene.AddNewNodeByClass("vtkMRMLMarkupsFiducialNode", name)
+            node.CreateDefaultDisplayNodes()
+            node.GetDisplayNode().SetSelectedColor((0.2, 0.9, 0.2) if positive else (0.95, 0.2, 0.2))
+            node.GetDisplayNode().SetPointLabelsVisibility(False)
+            self.addObserver(node, slicer.vtkMRMLMarkupsNode.PointPositionDefinedEvent,
+                             lambda caller, event, p=positive: self._onPointPlaced(caller, p))
+            self._pointLists[positive] = node
+        return node
+
+    def _placeMode(self, positive, on):
+        other = self.ui.negativePointButton if positive else self.ui.positivePointButton
+        interaction = slicer.app.applicationLogic().GetInteractionNode()
+        if not on:
+            if not other.checked:
+                interaction.SetCurrentInteractionMode(interaction.ViewTransform)
+            return
+        other.blockSignals(True)
+        other.checked = False
+        other.blockSignals(False)
+        selection = slicer.app.applicationLogic().GetSelectionNode()
+        selection.SetReferenceActivePlaceNodeClassName("vtkMRMLMarkupsFiducialNode")
+        selection.SetActivePlaceNodeID(self._pointList(positive).GetID())
+        interaction.SetPlaceModePersistence(1)
+        interaction.SetCurrentInteractionMode(interaction.Place)
+
+    def _onPointPlaced(self, node, positive):
+        n = node.GetNumberOfControlPoints() - 1
+        if n < 0:
+            return
+        ras = [0.0, 0.0, 0.0]
+        node.GetNthControlPointPositionWorld(n, ras)
+        self._pointOrder.append((node, positive))
+        views, hovered = self._sliceViews()
+        self.logic.click_at(ras, positive, views, hovered)
+
+    def _sliceViews(self):
+        """Every visible slice view's plane, and the name of the one under the mouse (where the point was placed)."""
+        layout = slicer.app.layoutManager()
+        views, hovered = [], None
+        for name in layout.sliceViewNames():
+            widget = layout.sliceWidget(name)
+            if not widget.isVisible():
+                continue
+            matrix = slicer.util.arrayFromVTKMatrix(widget.mrmlSliceNode().GetSliceToRAS())
+            views.append(SliceView(name, matrix))
+            if widget.sliceView().underMouse():
+                hovered = name
+        return views, hovered
+
+    def _removeLastPoint(self):
+        if self._pointOrder:
+            node, _ = self._pointOrder.pop()
+            if node.GetNumberOfControlPoints() > 0:
+                node.RemoveNthControlPoint(node.GetNumberOfControlPoints() - 1)
+
+    def _clearPoints(self):
+        for node in self._pointLists.values():
+            node.RemoveAllControlPoints()
+        self._pointOrder = []
+
+    # --- what the Logic reports (main thread) ------------------------------------------------------------------
+
+    def on_connected(self, capabilities):
+        models = ", ".join(f"{m.name} ({m.task})" for m in capabilities.models) or "none"
+        self.ui.serverInfoLabel.text = (f"OAIMS {capabilities.server_version} on {capabilities.device}. Models: {models}.")
+        self.ui.workspaceComboBox.clear()
+        for name in capabilities.workspaces:
+            self.ui.workspaceComboBox.addItem(name)
+        if self._savedWorkspace in capabilities.workspaces:
+            self.ui.workspaceComboBox.currentText = self._savedWorkspace
+        self._updateButtons()
+
+    def on_upload_progress(self, sent, total):
+        self.ui.uploadProgressBar.value = int(100 * sent / total) if total else 100
+
+    def on_session_started(self, work):
+        self.ui.uploadProgressBar.value = 100
+        reused = " (already on the server)" if work.image.already_known else ""
+        self.ui.statusLabel.text = f"Session open on '{work.volume_node.GetName()}'{reused}, model v{work.session.info.model_version}."
+        self.ui.segmentSelector.setCurrentNode(work.segmentation_node)
+        self.ui.segmentSelector.setCurrentSegmentID(work.segment_id)
+        self._updateButtons()
+
+    def on_step(self, record, step):
+        self._showHistory()
+
+    def on_click_done(self, record, result):
+        self._showHistory()
+        self.ui.statusLabel.text = f"Click {record.number}: {result.latency.total_ms:.0f} ms on the server, model v{result.model_version}."
+
+    def on_undone(self, result):
+        if result.undone:
+            self._removeLastPoint()
+        self._showHistory()
+        self.ui.statusLabel.text = "Last click undone." if result.undone else "Nothing to undo."
+
+    def on_committed(self, result):
+        self._showHistory()
+        current = self.ui.volumeSelector.currentNode()
+        following = self.logic.next_volume(current)
+        self.ui.statusLabel.text = f"Accepted: model v{result.model_version} ({result.steps_applied} steps)."
+        self._clearPoints()
+        if following is None:
+            self.ui.statusLabel.text += " That was the last volume."
+            self._updateButtons()
+            return
+        self.ui.volumeSelector.setCurrentNode(following)
+        slicer.util.setSliceViewerLayers(background=following, fit=True)
+        self._startVolume(following, None, "")
+
+    def on_model_reset(self, info):
+        self.ui.statusLabel.text = f"Workspace '{info.name}' reset to its source weights (v{info.model_version})."
+
+    def on_versions(self, history):
+        self.ui.statusLabel.text = f"{len(history.versions)} versions, current v{history.current_version}."
+
+    def on_busy(self, busy):
+        self.ui.connectButton.enabled = not busy
+        self.ui.startButton.enabled = not busy and self.logic.connected
+
+    def on_error(self, sentence):
+        self.ui.statusLabel.text = sentence
+        slicer.util.errorDisplay(sentence)
+
+    def _showHistory(self):
+        self.ui.stepsTextEdit.plainText = self.logic.history.text()
+        self.ui.stepsTextEdit.verticalScrollBar().setValue(self.ui.stepsTextEdit.verticalScrollBar().maximum)
+        self.ui.lossSparklineLabel.text = "Loss per click: " + self.logic.history.sparkline()
+
+    def _updateButtons(self):
+        connected = self.logic is not None and self.logic.connected
+        inSession = connected and self.logic.work is not None
+        self.ui.startButton.enabled = connected
+        self.ui.resetModelButton.enabled = connected
+        for button in (self.ui.positivePointButton, self.ui.negativePointButton, self.ui.undoButton, self.ui.acceptButton):
+            button.enabled = inSession
+
+
+class OAIMSTest(ScriptedLoadableModuleTest):
+    """Checks, inside Slicer, the few scene calls the Logic relies on (the rest runs in slicer-plugin/tests)."""
+
+    def setUp(self):
+        slicer.mrmlScene.Clear()
+
+    def runTest(self):
+        self.setUp()
+        self.test_world_matrix_includes_the_parent_transform()
+        self.setUp()
+        self.test_segment_writes_use_kji_order()
+
+    def _volume(self):
+        import numpy as np
+        node = slicer.mrmlScene.AddNewNodeByClass("vtkMRMLScalarVolumeNode", "oaims-test")
+        slicer.util.updateVolumeFromArray(node, np.zeros((4, 5, 6), dtype=np.int16))  # [k, j, i]
+        node.SetSpacing(2.0, 3.0, 4.0)
+        return node
+
+    def test_world_matrix_includes_the_parent_transform(self):
+        import numpy as np
+        volume = self._volume()
+        transform = slicer.mrmlScene.AddNewNodeByClass("vtkMRMLLinearTransformNode")
+        shift = vtk.vtkMatrix4x4()
+        shift.SetElement(0, 3, 10.0)
+        transform.SetMatrixTransformToParent(shift)
+        volume.SetAndObserveTransformNodeID(transform.GetID())
+        logic = _logic.OAIMSLogic(slicer=slicer, vtk=vtk)
+        world = logic.volume_ijk_to_world(volume)
+        own = vtk.vtkMatrix4x4()
+        volume.GetIJKToRASMatrix(own)
+        expected = slicer.util.arrayFromVTKMatrix(own)
+        expected[0, 3] += 10.0
+        self.assertTrue(np.allclose(world, expected))
+        self.delayDisplay("World matrix includes the parent transform")
+
+    def test_segment_writes_use_kji_order(self):
+        import numpy as np
+        volume = self._volume()
+        segmentation = slicer.mrmlScene.AddNewNodeByClass("vtkMRMLSegmentationNode")
+        segmentation.SetReferenceImageGeometryParameterFromVolumeNode(volume)
+        segmentId = segmentation.GetSegmentation().AddEmptySegment("", "lesion")
+        labels = np.zeros((4, 5, 6), dtype=np.uint8)
+        labels[3, 1, 5] = 1  # k=3, j=1, i=5
+        slicer.util.updateSegmentBinaryLabelmapFromArray(labels, segmentation, segmentId, volume)
+        back = slicer.util.arrayFromSegmentBinaryLabelmap(segmentation, segmentId, volume)
+        self.assertEqual(back.shape, labels.shape)
+        self.assertEqual(int(back[3, 1, 5]), 1)
+        self.assertEqual(int(back.sum()), 1)
+        self.delayDisplay("Segment arrays are [k, j, i]")

@@ -1,0 +1,107 @@
+"""Network calls off the main thread, their results back on it: one worker thread and a queue the main thread drains.
+
+Slicer's MRML scene and Qt widgets may only be touched from the main thread, and a gRPC call can take seconds.
+The Widget drains `poll()` from a qt.QTimer; tests drain it themselves. No Qt here.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from typing import Any, Callable, Optional
+
+
+class BackgroundJobs:
+    """Runs jobs one at a time, in order, on one worker thread; callbacks run wherever `poll()` is called."""
+
+    def __init__(self):
+        self._jobs: "queue.Queue[Optional[tuple]]" = queue.Queue()
+        self._callbacks: "queue.Queue[tuple]" = queue.Queue()
+        self._pending = 0
+        self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+        self._thread = threading.Thread(target=self._run, name="oaims-network", daemon=True)
+        self._thread.start()
+
+    @property
+    def pending(self) -> int:
+        """Jobs queued, running, or finished but not yet reported by `poll()` (a job counts until its callback ends)."""
+        with self._lock:
+            return self._pending
+
+    @property
+    def busy(self) -> bool:
+        return self.pending > 0
+
+    def submit(self, work: Callable[["JobContext"], Any], on_done: Callable[[Any], None], on_error: Callable[[BaseException], None]):
+        """Queues `work(context)` for the worker; `on_done(result)` or `on_error(exception)` later runs in `poll()`.
+
+        `work` may call `context.post(callback, *args)` to have progress shown on the main thread meanwhile.
+        """
+        with self._lock:
+            self._pending += 1
+        self._jobs.put((work, on_done, on_error))
+
+    def post(self, callback: Callable, *args):
+        """Queues a callback for the main thread (callable from any thread)."""
+        self._callbacks.put((callback, args))
+
+    def poll(self) -> int:
+        """Runs every callback queued so far on the calling thread (the main thread); returns how many ran."""
+        count = 0
+        while True:
+            try:
+                callback, args = self._callbacks.get_nowait()
+            except queue.Empty:
+                return count
+            try:
+                callback(*args)
+            finally:
+                count += 1
+
+    def wait_idle(self, timeout: float = 60.0) -> bool:
+        """Runs callbacks until every submitted job has finished and been reported (for tests and shutdown)."""
+        import time
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.poll()
+            with self._lock:
+                if self._pending == 0:
+                    return True
+                self._idle.wait(0.02)
+        return False
+
+    def stop(self):
+        """Lets the worker finish its current job and end; queued jobs still run first."""
+        self._jobs.put(None)
+
+    def _run(self):
+        while True:
+            item = self._jobs.get()
+            if item is None:
+                return
+            work, on_done, on_error = item
+            try:
+                result = work(JobContext(self))
+            except BaseException as error:  # reported on the main thread, never lost on the worker
+                self._callbacks.put((self._finish, (on_error, error)))
+            else:
+                self._callbacks.put((self._finish, (on_done, result)))
+
+    def _finish(self, callback, value):
+        try:
+            callback(value)
+        finally:
+            with self._lock:
+                self._pending -= 1
+                self._idle.notify_all()
+
+
+class JobContext:
+    """What a running job may do besides computing: post callbacks to the main thread."""
+
+    def __init__(self, jobs: BackgroundJobs):
+        self._jobs = jobs
+
+    def post(self, callback: Callable, *args):
+        self._jobs.post(callback, *args)

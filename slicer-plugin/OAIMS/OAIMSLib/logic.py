@@ -1,0 +1,417 @@
+"""OAIMSLogic: the module's work without Qt. It reads volumes and writes segments through the `slicer` module it is
+given (a small fake in tests), runs every network call on a worker thread, and reports to a listener on the main
+thread (whoever drains `jobs.poll()`): on_connected, on_upload_progress, on_session_started, on_step, on_click_done,
+on_undone, on_committed, on_model_reset, on_versions, on_busy and on_error(sentence).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Callable, Optional, Sequence
+
+import numpy as np
+
+from oaims_client import geometry
+from oaims_client.errors import OaimsError
+from oaims_client.images import ImagePayload
+
+from .dependencies import DependencyError, ensure_installed
+from .history import ClickHistory
+from .jobs import BackgroundJobs
+from .settings import ServerSettings
+
+log = logging.getLogger("OAIMS")
+
+
+class LogicError(Exception):
+    """Something the user must change (no volume, a warped volume, a point outside it); the message says what."""
+
+
+@dataclass
+class VolumeWork:
+    """The volume being segmented: its nodes, its geometry in world RAS, the server session, and the mask so far."""
+
+    volume_node: Any
+    segmentation_node: Any
+    segment_id: str
+    workspace: str
+    target_class: int
+    ijk_to_world: np.ndarray
+    dims: tuple  # (i, j, k)
+    image: Any = None
+    session: Any = None
+    mask: Optional[np.ndarray] = None  # [k, j, i], the server's labels as the deltas built them
+
+
+def _default_connect(url, token, root_certificates):
+    from oaims_client.client import Client  # imports grpc: only once the dependencies are in
+    return Client.connect(url, token=token or None, root_certificates=root_certificates)
+
+
+class OAIMSLogic:
+    """Connect, upload a volume once, turn points into clicks, write the returned deltas into a segment."""
+
+    def __init__(self, slicer=None, vtk=None, connect: Optional[Callable] = None, jobs: Optional[BackgroundJobs] = None,
+                 listener=None):
+        if slicer is None:
+            import slicer  # noqa: F811  (inside Slicer; tests pass a fake)
+        if vtk is None:
+            import vtk  # noqa: F811
+        self.slicer = slicer
+        self.vtk = vtk
+        self.listener = listener
+        self.jobs = jobs or BackgroundJobs()
+        self._connect = connect or _default_connect
+        self.client = None
+        self.capabilities = None
+        self.work: Optional[VolumeWork] = None
+        self.history = ClickHistory()
+
+    # --- settings ----------------------------------------------------------------------------------------------
+
+    def load_settings(self) -> ServerSettings:
+        return ServerSettings.load(self.slicer.app.settings())
+
+    def save_settings(self, settings: ServerSettings, remember_token: bool = True):
+        settings.save(self.slicer.app.settings(), remember_token)
+
+    # --- connect -----------------------------------------------------------------------------------------------
+
+    def ensure_dependencies(self) -> bool:
+        """Installs grpcio/protobuf with pip on first use (main thread; blocks while pip runs)."""
+        return ensure_installed(self.slicer)
+
+    def connect(self, settings: ServerSettings):
+        """Installs what is missing, then connects off the main thread; on_connected(capabilities) follows."""
+        try:
+            self.ensure_dependencies()
+        except DependencyError as error:
+            self._notify("error", str(error))
+            return
+
+        def work(ctx):
+            certificates = None
+            if settings.ca_certificate:
+                try:
+                    with open(settings.ca_certificate, "rb") as f:
+                        certificates = f.read()
+                except OSError as error:
+                    raise LogicError(f"Cannot read the CA certificate {settings.ca_certificate}: {error.strerror}.")
+            client = self._connect(settings.url, settings.token, certificates)
+            return client, client.capabilities()
+
+        def done(result):
+            if self.client is not None:
+                self.client.close()
+            self.client, self.capabilities = result
+            self.work = None
+            self._notify("connected", self.capabilities)
+
+        self._submit(work, done)
+
+    @property
+    def connected(self) -> bool:
+        return self.client is not None
+
+    # --- scene reads -------------------------------------------------------------------------------------------
+
+    def volume_ijk_to_world(self, volume_node) -> np.ndarray:
+        """The volume's IJK -> world RAS matrix, its parent transforms included (they must be linear)."""
+        matrix = self.vtk.vtkMatrix4x4()
+        volume_node.GetIJKToRASMatrix(matrix)
+        ijk_to_ras = np.array(self.slicer.util.arrayFromVTKMatrix(matrix), dtype=float)
+        parent = volume_node.GetParentTransformNode()
+        if parent is None:
+            return ijk_to_ras
+        if not parent.IsTransformToWorldLinear():
+            raise LogicError(f"The volume '{volume_node.GetName()}' is under a non-linear transform: "
+                             "harden the transform (Data module) before segmenting it.")
+        to_world = self.vtk.vtkMatrix4x4()
+        self.slicer.vtkMRMLTransformNode.GetMatrixTransformBetweenNodes(parent, None, to_world)
+        return np.array(self.slicer.util.arrayFromVTKMatrix(to_world), dtype=float) @ ijk_to_ras
+
+    def segment_has_content(self, segmentation_node, segment_id, volume_node) -> bool:
+        """Whether the segment already holds voxels (starting a session would replace them)."""
+        if segmentation_node is None or not segment_id:
+            return False
+        if segmentation_node.GetSegmentation().GetSegment(segment_id) is None:
+            return False
+        array = self.slicer.util.arrayFromSegmentBinaryLabelmap(segmentation_node, segment_id, volume_node)
+        return array is not None and bool(np.any(array))
+
+    def next_volume(self, current):
+        """The scalar volume after `current` in the scene (label maps skipped), or None at the end."""
+        volumes = [n for n in self.slicer.util.getNodesByClass("vtkMRMLScalarVolumeNode")
+                   if not n.IsA("vtkMRMLLabelMapVolumeNode")]
+        ids = [n.GetID() for n in volumes]
+        if current is None or current.GetID() not in ids:
+            return volumes[0] if volumes else None
+        at = ids.index(current.GetID())
+        return volumes[at + 1] if at + 1 < len(volumes) else None
+
+    # --- a volume ----------------------------------------------------------------------------------------------
+
+    def start(self, volume_node, segmentation_node=None, segment_id: str = "", workspace: str = "", target_class: int = 1):
+        """Uploads the volume (free when the server already has it) and opens a session; on_session_started follows.
+
+        The segment is emptied, since a session starts from an empty mask; a missing segmentation or segment is created.
+        """
+        try:
+            self._require_client()
+            if volume_node is None:
+                raise LogicError("Choose a volume to segment.")
+            workspace = workspace or self._default_workspace()
+            ijk_to_world = self.volume_ijk_to_world(volume_node)
+            # A copy: the worker reads it while the scene may change the node's own array.
+            voxels = np.array(self.slicer.util.arrayFromVolume(volume_node), copy=True)
+            if voxels.ndim not in (3, 4):
+                raise LogicError(f"The volume '{volume_node.GetName()}' has no voxels.")
+            segmentation_node, segment_id = self._prepare_segment(volume_node, segmentation_node, segment_id)
+        except LogicError as error:
+            self._notify("error", str(error))
+            return
+        depth, height, width = voxels.shape[:3]
+        work = VolumeWork(volume_node, segmentation_node, segment_id, workspace, target_class, ijk_to_world, (width, height, depth))
+        self._write_segment(work, np.zeros((depth, height, width), dtype=np.uint8), None)
+        payload = ImagePayload.from_array(voxels, ijk_to_world)
+        client, name = self.client, volume_node.GetName()
+        old = self.work
+
+        def job(ctx):
+            if old is not None and old.session is not None:
+                _close_quietly(old.session)
+            image = client.upload(payload, name=name, progress=lambda sent, total: ctx.post(self._notify, "upload_progress", sent, total))
+            return image, client.open_session(image.image_id, workspace, target_class)
+
+        def done(result):
+            work.image, work.session = result
+            work.mask = np.zeros((depth, height, width), dtype=np.uint8)
+            self.work = work
+            self.history.clear()
+            self._notify("session_started", work)
+
+        self.work = None
+        self._submit(job, done)
+
+    def click_at(self, ras: Sequence[float], positive: bool, views: Sequence[geometry.SliceView] = (),
+                 preferred_view: Optional[str] = None, axis: Optional[int] = None):
+        """A point placed at world `ras` becomes a click on the voxel under it, on the slice axis of the view it was
+        placed in (see geometry.slice_axis); the delta is written into the segment, then on_click_done(record, result)."""
+        work = self.work
+        try:
+            if work is None or work.session is None:
+                raise LogicError("Start a volume first (Start), then place points.")
+            voxel = geometry.voxel_at(work.ijk_to_world, ras, work.dims)
+            if voxel is None:
+                raise LogicError("The point lies outside the volume.")
+            if axis is None:
+                axis = geometry.slice_axis(work.ijk_to_world, ras, views, preferred_view)
+        except LogicError as error:
+            self._notify("error", str(error))
+            return
+        record = self.history.start(positive, axis, voxel)
+        session = work.session
+
+        def job(ctx):
+            return session.click(axis, voxel, positive, on_step=lambda step: ctx.post(self._on_step, record, step))
+
+        def done(result):
+            record.total_ms = result.latency.total_ms or result.round_trip_ms
+            record.model_version = result.model_version
+            if self.work is work:
+                self._apply(work, result.delta)
+            self._notify("click_done", record, result)
+
+        def failed(error):
+            if record in self.history.clicks:
+                self.history.clicks.remove(record)
+            self._report(error)
+
+        self._submit(job, done, failed)
+
+    def _on_step(self, record, step):
+        record.steps.append(step)
+        self._notify("step", record, step)
+
+    def undo(self):
+        """Takes back the last click (mask and weight update); on_undone(result) follows."""
+        work = self._session_work()
+        if work is None:
+            return
+
+        def done(result):
+            if result.undone:
+                self.history.drop_last()
+                if self.work is work:
+                    self._apply(work, result.delta)
+            self._notify("undone", result)
+
+        self._submit(lambda ctx: work.session.undo(), done)
+
+    def accept(self):
+        """Commits the mask (post-interaction adaptation, streamed as on_step(None, step)) and closes the session."""
+        work = self._session_work()
+        if work is None:
+            return
+
+        def job(ctx):
+            result = work.session.commit(on_step=lambda step: ctx.post(self._on_commit_step, step))
+            _close_quietly(work.session)
+            return result
+
+        def done(result):
+            if self.work is work:
+                self.work = None
+            self._notify("committed", result)
+
+        self.history.commit_steps = []
+        self._submit(job, done)
+
+    def _on_commit_step(self, step):
+        self.history.commit_steps.append(step)
+        self._notify("step", None, step)
+
+    def reset_model(self, workspace: str = ""):
+        """Back to the source weights (a new version); on_model_reset(workspace_info) follows."""
+        if not self._check_client():
+            return
+        name = workspace or (self.work.workspace if self.work else "") or self._default_workspace()
+        client = self.client
+        self._submit(lambda ctx: client.reset(name), lambda info: self._notify("model_reset", info))
+
+    def load_versions(self, workspace: str = ""):
+        """Asks for the workspace's version history; on_versions(history) follows."""
+        if not self._check_client():
+            return
+        name = workspace or (self.work.workspace if self.work else "") or self._default_workspace()
+        client = self.client
+        self._submit(lambda ctx: client.versions(name), lambda history: self._notify("versions", history))
+
+    def keep_alive(self):
+        """Renews the session's lease while the user is idle; a failure is only logged (the next click reports it)."""
+        work = self.work
+        if work is None or work.session is None or self.jobs.busy:
+            return
+        self.jobs.submit(lambda ctx: work.session.heartbeat(), lambda info: None,
+                         lambda error: log.info("OAIMS heartbeat failed: %s", error))
+
+    def shutdown(self):
+        """Closes the session and the connection (module cleanup); waits briefly for the worker."""
+        work, client = self.work, self.client
+        self.work, self.client = None, None
+
+        def job(ctx):
+            if work is not None and work.session is not None:
+                _close_quietly(work.session)
+            if client is not None:
+                client.close()
+
+        self.jobs.submit(job, lambda _: None, lambda _: None)
+        self.jobs.stop()
+
+    # --- segment writes (main thread) --------------------------------------------------------------------------
+
+    def _prepare_segment(self, volume_node, segmentation_node, segment_id):
+        scene = self.slicer.mrmlScene
+        if segmentation_node is None:
+            segmentation_node = scene.AddNewNodeByClass("vtkMRMLSegmentationNode", f"{volume_node.GetName()} OAIMS")
+            segmentation_node.CreateDefaultDisplayNodes()
+        # The segment's voxels are written in the volume's IJK grid, so both must live in the same frame.
+        if segmentation_node.GetTransformNodeID() != volume_node.GetTransformNodeID():
+            segmentation_node.SetAndObserveTransformNodeID(volume_node.GetTransformNodeID())
+        segmentation_node.SetReferenceImageGeometryParameterFromVolumeNode(volume_node)
+        segmentation = segmentation_node.GetSegmentation()
+        if not segment_id or segmentation.GetSegment(segment_id) is None:
+            segment_id = segmentation.AddEmptySegment("", self._segment_name())
+        return segmentation_node, segment_id
+
+    def _segment_name(self) -> str:
+        model = self.capabilities.models[0] if self.capabilities and self.capabilities.models else None
+        if model is not None and len(model.class_names) > 1:
+            return model.class_names[1]
+        return "OAIMS"
+
+    def _apply(self, work: VolumeWork, delta):
+        """Writes a delta into the mirror of the server's mask and into the segment, inside its box only."""
+        if delta.is_empty:
+            return
+        delta.apply_to(work.mask)
+        self._write_segment(work, work.mask, delta.slices)
+
+    def _write_segment(self, work: VolumeWork, labels: np.ndarray, box):
+        util = self.slicer.util
+        if box is None:
+            array = (labels == work.target_class).astype(np.uint8)
+        else:
+            current = util.arrayFromSegmentBinaryLabelmap(work.segmentation_node, work.segment_id, work.volume_node)
+            if current is None or current.shape != labels.shape:
+                array = np.zeros(labels.shape, dtype=np.uint8)
+            else:
+                array = np.array(current, dtype=np.uint8, copy=True)
+            # Slicer arrays are [k, j, i], as the mask is: the box's slices apply unchanged.
+            array[box] = labels[box] == work.target_class
+        util.updateSegmentBinaryLabelmapFromArray(array, work.segmentation_node, work.segment_id, work.volume_node)
+
+    # --- plumbing ----------------------------------------------------------------------------------------------
+
+    def _default_workspace(self) -> str:
+        if self.capabilities and self.capabilities.workspaces:
+            return self.capabilities.workspaces[0]
+        raise LogicError("The server has no workspace: start it with --models pointing at a model folder.")
+
+    def _require_client(self):
+        if self.client is None:
+            raise LogicError("Connect to an OAIMS server first.")
+
+    def _check_client(self) -> bool:
+        try:
+            self._require_client()
+            return True
+        except LogicError as error:
+            self._notify("error", str(error))
+            return False
+
+    def _session_work(self) -> Optional[VolumeWork]:
+        if self.work is None or self.work.session is None:
+            self._notify("error", "There is no volume in progress: press Start first.")
+            return None
+        return self.work
+
+    def _submit(self, work, on_done, on_error=None):
+        self._notify("busy", True)
+
+        def finished(callback):
+            def run(value):
+                try:
+                    callback(value)
+                finally:
+                    self._notify("busy", self.jobs.pending > 1)  # the job being reported still counts
+            return run
+
+        self.jobs.submit(work, finished(on_done), finished(on_error or self._report))
+
+    def _report(self, error: BaseException):
+        self._notify("error", user_sentence(error))
+
+    def _notify(self, event: str, *args):
+        handler = getattr(self.listener, "on_" + event, None)
+        if handler is not None:
+            handler(*args)
+
+
+def user_sentence(error: BaseException) -> str:
+    """What the user reads for an exception: the server's sentence, our own, or a short line (never a traceback)."""
+    if isinstance(error, OaimsError):
+        return error.message if error.code in ("UNKNOWN", "") else f"{error.message} [{error.code}]"
+    if isinstance(error, (LogicError, DependencyError)):
+        return str(error)
+    log.exception("OAIMS: unexpected error", exc_info=error)
+    return f"Unexpected error: {error}. Details are in the Python console log."
+
+
+def _close_quietly(session):
+    try:
+        session.close()
+    except OaimsError as error:  # already expired or closed: nothing left to free
+        log.info("OAIMS: closing session %s: %s", session.id, error)

@@ -1,0 +1,332 @@
+"""The OAIMS client: connect, upload an image once, click in a session, and manage workspaces. No Slicer here."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+from typing import Callable, Generator, Iterable, Iterator, Optional, Tuple, Union
+from urllib.parse import urlparse
+
+import grpc
+import numpy as np
+
+from . import masks
+from .errors import OaimsError
+from .generated import common_pb2, segmentation_pb2 as seg, segmentation_pb2_grpc, workspaces_pb2 as ws, workspaces_pb2_grpc
+from .images import ImagePayload
+from .results import (AdaptationStep, Capabilities, ClickResult, CommitResult, ImageRef, Latency, ModelInfo, ModelVersion,
+                      SessionInfo, UndoResult, VersionHistory, WorkspaceInfo)
+
+Progress = Callable[[int, int], None]
+StepCallback = Callable[[AdaptationStep], None]
+
+DEFAULT_CHUNK_BYTES = 1 << 20
+# Generous: a click may queue behind other sessions' clicks on a CPU server.
+UNARY_TIMEOUT_S = 60.0
+STREAM_TIMEOUT_S = 600.0
+
+
+def parse_target(url: str) -> Tuple[str, bool]:
+    """'http://host:port' or 'host:port' -> (host:port, no TLS); 'https://host:port' -> (host:port, TLS)."""
+    text = url.strip()
+    if "://" not in text:
+        return text, False
+    parsed = urlparse(text)
+    if parsed.scheme not in ("http", "https", "grpc", "grpcs"):
+        raise OaimsError("INVALID_ARGUMENT", f"Unknown scheme '{parsed.scheme}' in {url}: use http:// or https://.")
+    if not parsed.netloc:
+        raise OaimsError("INVALID_ARGUMENT", f"No host in {url}.")
+    tls = parsed.scheme in ("https", "grpcs")
+    netloc = parsed.netloc if parsed.port else f"{parsed.netloc}:{443 if tls else 50051}"
+    return netloc, tls
+
+
+class Client:
+    """A connection to one OAIMS server (a gRPC channel); every call raises OaimsError on failure."""
+
+    def __init__(self, channel: grpc.Channel, token: Optional[str] = None):
+        self._channel = channel
+        self._metadata = (("authorization", f"Bearer {token}"),) if token else ()
+        self._segmentation = segmentation_pb2_grpc.SegmentationStub(channel)
+        self._workspaces = workspaces_pb2_grpc.WorkspacesStub(channel)
+        self._capabilities: Optional[Capabilities] = None
+
+    @classmethod
+    def connect(cls, url: str, token: Optional[str] = None, root_certificates: Optional[bytes] = None,
+                timeout: float = 10.0) -> "Client":
+        """Opens a channel to `url` (https:// for TLS, optionally trusting `root_certificates` PEM bytes) and checks
+        the server answers by asking its capabilities within `timeout` seconds."""
+        target, tls = parse_target(url)
+        options = [("grpc.max_receive_message_length", 64 << 20), ("grpc.max_send_message_length", 64 << 20)]
+        if tls:
+            channel = grpc.secure_channel(target, grpc.ssl_channel_credentials(root_certificates=root_certificates), options)
+        else:
+            channel = grpc.insecure_channel(target, options)
+        client = cls(channel, token)
+        try:
+            client.capabilities(timeout=timeout)
+        except OaimsError:
+            channel.close()
+            raise
+        return client
+
+    def close(self):
+        self._channel.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # --- calls -------------------------------------------------------------------------------------------------
+
+    def _call(self, method, request, timeout: float = UNARY_TIMEOUT_S):
+        try:
+            return method(request, metadata=self._metadata, timeout=timeout)
+        except grpc.RpcError as error:
+            raise OaimsError.from_rpc_error(error) from None
+
+    def _stream(self, method, request, timeout: float = STREAM_TIMEOUT_S) -> Iterator:
+        try:
+            for event in method(request, metadata=self._metadata, timeout=timeout):
+                yield event
+        except grpc.RpcError as error:
+            raise OaimsError.from_rpc_error(error) from None
+
+    # --- server ------------------------------------------------------------------------------------------------
+
+    def capabilities(self, timeout: float = UNARY_TIMEOUT_S) -> Capabilities:
+        """The server's version, device, models, strategies, workspaces and limits (kept for the upload chunk size)."""
+        reply = self._call(self._segmentation.GetCapabilities, seg.GetCapabilitiesRequest(), timeout)
+        limits = {f.name: getattr(reply.limits, f.name) for f in reply.limits.DESCRIPTOR.fields}
+        self._capabilities = Capabilities(
+            server_version=reply.server_version, device=reply.device,
+            models=tuple(ModelInfo(m.name, m.task, tuple(m.class_names), m.image_channels, m.input_size, dict(m.metrics))
+                         for m in reply.models),
+            strategies=tuple(reply.strategies), workspaces=tuple(reply.workspaces),
+            token_required=reply.token_required, limits=limits)
+        return self._capabilities
+
+    # --- images ------------------------------------------------------------------------------------------------
+
+    def find_image(self, image_id: str) -> Optional[ImageRef]:
+        """The image with this fingerprint when the server holds it, else None."""
+        reply = self._call(self._segmentation.FindImage, seg.FindImageRequest(image_id=image_id))
+        return _image_ref(reply.image) if reply.known else None
+
+    def upload(self, voxels: Union[np.ndarray, ImagePayload], ijk_to_ras: Optional[np.ndarray] = None, name: str = "",
+               progress: Optional[Progress] = None, chunk_bytes: Optional[int] = None) -> ImageRef:
+        """Uploads an image unless the server already holds it (asked by fingerprint first, so a re-upload is free).
+
+        `voxels` is indexed [k, j, i] (or [k, j, i, c]); `progress(sent_bytes, total_bytes)` is called as chunks go.
+        """
+        payload = voxels if isinstance(voxels, ImagePayload) else ImagePayload.from_array(voxels, ijk_to_ras)
+        fingerprint = payload.fingerprint
+        known = self.find_image(fingerprint)
+        if known is not None:
+            if progress:
+                progress(payload.nbytes, payload.nbytes)
+            return known
+        header = seg.ImageHeader(dims=list(payload.dims), channels=payload.channels, voxel_type=payload.voxel_type,
+                                 ijk_to_ras=list(payload.ijk_to_ras), fingerprint=fingerprint, name=name)
+        size = chunk_bytes or self._chunk_bytes()
+
+        def requests():
+            yield seg.UploadImageRequest(header=header)
+            sent = 0
+            for chunk in payload.chunks(size):
+                yield seg.UploadImageRequest(data=bytes(chunk))
+                sent += chunk.nbytes
+                if progress:
+                    progress(sent, payload.nbytes)
+
+        reply = self._call(self._segmentation.UploadImage, requests(), timeout=STREAM_TIMEOUT_S)
+        return _image_ref(reply)
+
+    def _chunk_bytes(self) -> int:
+        limits = (self._capabilities or self.capabilities()).limits
+        size = limits.get("upload_chunk_bytes") or DEFAULT_CHUNK_BYTES
+        ceiling = limits.get("max_message_bytes") or 0
+        if ceiling:
+            size = min(size, ceiling - 1024)  # room for the message's own framing
+        return max(size, 1024)
+
+    # --- sessions ----------------------------------------------------------------------------------------------
+
+    def open_session(self, image_id: str, workspace: str, target_class: int = 1, lease_seconds: int = 0) -> "Session":
+        """Starts segmenting an uploaded image with a workspace's model; positive clicks assert `target_class`."""
+        info = self._call(self._segmentation.OpenSession, seg.OpenSessionRequest(
+            workspace=workspace, image_id=image_id, target_class=target_class, lease_seconds=lease_seconds))
+        return Session(self, _session_info(info))
+
+    # --- workspaces --------------------------------------------------------------------------------------------
+
+    def workspaces(self) -> Tuple[WorkspaceInfo, ...]:
+        reply = self._call(self._workspaces.ListWorkspaces, ws.ListWorkspacesRequest())
+        return tuple(_workspace_info(w) for w in reply.workspaces)
+
+    def workspace(self, name: str, include_checksum: bool = False) -> WorkspaceInfo:
+        return _workspace_info(self._call(self._workspaces.GetWorkspace, ws.GetWorkspaceRequest(
+            workspace=name, include_checksum=include_checksum)))
+
+    def create_workspace(self, name: str, model: str, strategy: str = "", learning_rate: Optional[float] = None) -> WorkspaceInfo:
+        request = ws.CreateWorkspaceRequest(name=name, model=model, strategy=strategy)
+        if learning_rate is not None:
+            request.learning_rate = learning_rate
+        return _workspace_info(self._call(self._workspaces.CreateWorkspace, request))
+
+    def versions(self, workspace: str) -> VersionHistory:
+        """The workspace's version history, oldest first."""
+        reply = self._call(self._workspaces.ListVersions, ws.ListVersionsRequest(workspace=workspace))
+        return VersionHistory(tuple(_model_version(v) for v in reply.versions), reply.current_version)
+
+    def reset(self, workspace: str) -> WorkspaceInfo:
+        """Back to the source weights, as a new version (the history stays)."""
+        return _workspace_info(self._call(self._workspaces.ResetToSource, ws.ResetToSourceRequest(workspace=workspace)))
+
+    def rollback(self, workspace: str, version: int) -> WorkspaceInfo:
+        """Restores an earlier version's weights as a new version."""
+        return _workspace_info(self._call(self._workspaces.Rollback, ws.RollbackRequest(workspace=workspace, version=version)))
+
+
+class Session:
+    """One user segmenting one image: clicks, undo, commit, and the mask so far (arrays indexed [k, j, i])."""
+
+    def __init__(self, client: Client, info: SessionInfo):
+        self._client = client
+        self.info = info
+
+    @property
+    def id(self) -> str:
+        return self.info.session_id
+
+    @property
+    def shape(self) -> Tuple[int, int, int]:
+        """The mask's shape as [k, j, i]."""
+        i, j, k = self.info.dims
+        return (k, j, i)
+
+    def iter_click(self, axis: int, voxel: Tuple[int, int, int], positive: bool = True,
+                   class_index: Optional[int] = None) -> Generator[AdaptationStep, None, ClickResult]:
+        """Clicks voxel (i, j, k) on the slice across `axis`; yields each adaptation step as it streams, then
+        returns the ClickResult (use `result = yield from ...`, or `click()` with a callback)."""
+        i, j, k = (int(v) for v in voxel)
+        click = seg.Click(axis=int(axis), i=i, j=j, k=k)
+        if class_index is None:
+            click.positive = bool(positive)
+        else:
+            click.class_index = int(class_index)
+        started = time.perf_counter()
+        steps, update, done = [], None, None
+        c = self._client
+        for event in c._stream(c._segmentation.Interact, seg.InteractRequest(session_id=self.id, click=click)):
+            kind = event.WhichOneof("event")
+            if kind == "step":
+                step = _step(event.step)
+                steps.append(step)
+                yield step
+            elif kind == "mask":
+                update = event.mask
+            elif kind == "done":
+                done = event.done
+        if update is None or done is None:
+            raise OaimsError("DATA_LOSS", "The server ended the click without a mask or a summary.")
+        return ClickResult(tuple(steps), _delta(update.delta), update.axis, update.slice, done.click_count,
+                           done.model_version, _latency(done.latency), (time.perf_counter() - started) * 1000.0)
+
+    def click(self, axis: int, voxel: Tuple[int, int, int], positive: bool = True, class_index: Optional[int] = None,
+              on_step: Optional[StepCallback] = None) -> ClickResult:
+        """One click; `on_step(step)` is called as each adaptation step streams in."""
+        return _drain(self.iter_click(axis, voxel, positive, class_index), on_step)
+
+    def undo(self) -> UndoResult:
+        """Takes back the last click: its mask (the delta restores it) and its weight update."""
+        c = self._client
+        reply = c._call(c._segmentation.Undo, seg.UndoRequest(session_id=self.id))
+        return UndoResult(reply.undone, _delta(reply.delta), reply.model_version, reply.click_count)
+
+    def iter_commit(self) -> Generator[AdaptationStep, None, CommitResult]:
+        """Accepts the mask: yields the post-interaction steps as they stream, returns the CommitResult."""
+        c = self._client
+        steps, done = [], None
+        for event in c._stream(c._segmentation.Commit, seg.CommitRequest(session_id=self.id)):
+            if event.WhichOneof("event") == "step":
+                step = _step(event.step)
+                steps.append(step)
+                yield step
+            else:
+                done = event.done
+        if done is None:
+            raise OaimsError("DATA_LOSS", "The server ended the commit without a summary.")
+        return CommitResult(tuple(steps), done.model_version, done.steps_applied, _latency(done.latency))
+
+    def commit(self, on_step: Optional[StepCallback] = None) -> CommitResult:
+        return _drain(self.iter_commit(), on_step)
+
+    def mask(self, max_voxels_per_chunk: int = 0) -> np.ndarray:
+        """The whole label volume as uint8 [k, j, i], rebuilt from the streamed chunks."""
+        c = self._client
+        chunks = c._stream(c._segmentation.GetMask, seg.GetMaskRequest(session_id=self.id, max_voxels_per_chunk=max_voxels_per_chunk))
+        return masks.assemble((_delta(chunk.delta) for chunk in chunks), self.shape)
+
+    def heartbeat(self) -> SessionInfo:
+        c = self._client
+        self.info = _session_info(c._call(c._segmentation.Heartbeat, seg.HeartbeatRequest(session_id=self.id)))
+        return self.info
+
+    def close(self):
+        c = self._client
+        c._call(c._segmentation.CloseSession, seg.CloseSessionRequest(session_id=self.id))
+
+
+# --- wire -> values --------------------------------------------------------------------------------------------------
+
+def _drain(events: Generator, on_step: Optional[StepCallback]):
+    while True:
+        try:
+            step = next(events)
+        except StopIteration as finished:
+            return finished.value
+        if on_step:
+            on_step(step)
+
+
+def _delta(message: common_pb2.MaskDelta) -> masks.MaskDelta:
+    if not message.HasField("box"):
+        return masks.MaskDelta(None, message.encoding, b"")
+    b = message.box
+    return masks.MaskDelta((b.min_i, b.min_j, b.min_k, b.max_i, b.max_j, b.max_k), message.encoding, bytes(message.data))
+
+
+def _step(message: common_pb2.AdaptationStep) -> AdaptationStep:
+    return AdaptationStep(message.index, message.kind, message.loss, message.milliseconds, message.model_version, message.applied)
+
+
+def _latency(message: common_pb2.Latency) -> Latency:
+    return Latency(message.queue_ms, message.forward_ms, message.adaptation_ms, message.encode_ms, message.total_ms)
+
+
+def _time(message, name: str) -> Optional[datetime]:
+    if not message.HasField(name):
+        return None
+    stamp = getattr(message, name)
+    return datetime.fromtimestamp(stamp.seconds + stamp.nanos / 1e9, tz=timezone.utc)
+
+
+def _image_ref(message: seg.ImageRef) -> ImageRef:
+    return ImageRef(message.image_id, tuple(message.dims), message.channels, message.already_known, message.payload_bytes, message.name)
+
+
+def _session_info(m: seg.SessionInfo) -> SessionInfo:
+    return SessionInfo(m.session_id, m.workspace, m.image_id, m.target_class, tuple(m.dims), m.lease_seconds,
+                       _time(m, "expires_at"), m.model_version, m.click_count, m.committed)
+
+
+def _workspace_info(m: ws.WorkspaceInfo) -> WorkspaceInfo:
+    return WorkspaceInfo(m.name, m.model, m.strategy, m.learning_rate, m.model_version, m.open_sessions, m.queued, m.weights_checksum)
+
+
+def _model_version(m: common_pb2.ModelVersion) -> ModelVersion:
+    return ModelVersion(m.version, m.kind, m.restored_from if m.HasField("restored_from") else None,
+                        m.loss if m.HasField("loss") else None, _time(m, "created"))

@@ -1,0 +1,276 @@
+"""OAIMSLogic with a fake of the Slicer calls it uses (fake_slicer.py lists them) and a fake client: no Slicer, no Qt."""
+
+import threading
+
+import numpy as np
+import pytest
+
+from fake_client import FakeClient
+from fake_slicer import FakeSlicer, LabelMapVolumeNode, SegmentationNode, TransformNode, VolumeNode
+from oaims_client.errors import OaimsError
+from oaims_client.geometry import SliceView
+from OAIMSLib.logic import OAIMSLogic
+from OAIMSLib.settings import ServerSettings
+
+# A 6 x 5 x 4 volume (i, j, k) with spacing 2, 3, 4 and an origin, indexed [k, j, i] as Slicer's arrays are.
+IJK_TO_RAS = np.array([[-2.0, 0, 0, 10], [0, -3.0, 0, 20], [0, 0, 4.0, -30], [0, 0, 0, 1]])
+
+
+class Recorder:
+    """A listener that keeps every event with its thread."""
+
+    def __init__(self):
+        self.events = []
+
+    def __getattr__(self, name):
+        if not name.startswith("on_"):
+            raise AttributeError(name)
+        return lambda *args: self.events.append((name[3:], args, threading.current_thread()))
+
+    def named(self, name):
+        return [args for event, args, _ in self.events if event == name]
+
+    def errors(self):
+        return [args[0] for args in self.named("error")]
+
+
+@pytest.fixture
+def scene():
+    return FakeSlicer()
+
+
+@pytest.fixture
+def client():
+    return FakeClient()
+
+
+@pytest.fixture
+def listener():
+    return Recorder()
+
+
+@pytest.fixture
+def logic(scene, client, listener):
+    logic = OAIMSLogic(slicer=scene, vtk=scene.vtk, connect=lambda url, token, certs: client, listener=listener)
+    yield logic
+    logic.jobs.stop()
+
+
+def settle(logic):
+    assert logic.jobs.wait_idle(10), "the worker did not finish"
+
+
+def volume(scene, transform=None, name="t1c"):
+    voxels = np.arange(4 * 5 * 6, dtype=np.int16).reshape(4, 5, 6)
+    return scene.add(VolumeNode(voxels, IJK_TO_RAS, name, transform))
+
+
+def started(logic, scene, node=None, segmentation=None, segment_id=""):
+    logic.connect(ServerSettings("http://127.0.0.1:1"))
+    settle(logic)
+    node = node or volume(scene)
+    logic.start(node, segmentation, segment_id)
+    settle(logic)
+    assert logic.work is not None and logic.work.session is not None
+    return node
+
+
+def ras_of(matrix, ijk):
+    return (matrix @ np.array([*ijk, 1.0]))[:3]
+
+
+def test_connect_reports_the_server_and_needs_no_pip_when_grpc_is_present(logic, scene, listener):
+    logic.connect(ServerSettings("http://127.0.0.1:1"))
+    settle(logic)
+    (capabilities,), = listener.named("connected")
+    assert capabilities.server_version == "0.1.0-test" and capabilities.device == "cpu"
+    assert [m.name for m in capabilities.models] == ["brain-flair"]
+    assert scene.pip_calls == []
+
+
+def test_network_calls_run_on_the_worker_and_results_reach_the_listener_on_the_calling_thread(logic, scene, client, listener):
+    started(logic, scene)
+    assert client.threads and all(t is not threading.main_thread() for t in client.threads)
+    assert all(thread is threading.main_thread() for _, _, thread in listener.events)
+
+
+def test_start_uploads_the_volume_with_its_world_geometry_and_reports_progress(logic, scene, client, listener):
+    shift = np.eye(4)
+    shift[:3, 3] = (5, -7, 11)
+    transform = TransformNode(shift)
+    started(logic, scene, volume(scene, transform))
+    payload = client.uploads[0]
+    assert payload.dims == (6, 5, 4)
+    assert np.allclose(np.reshape(payload.ijk_to_ras, (4, 4)), shift @ IJK_TO_RAS)
+    assert listener.named("upload_progress")[-1] == (payload.nbytes, payload.nbytes)
+    assert len(listener.named("session_started")) == 1
+
+
+def test_a_volume_under_a_non_linear_transform_is_refused_with_a_sentence(logic, scene, client, listener):
+    logic.connect(ServerSettings("http://127.0.0.1:1"))
+    settle(logic)
+    logic.start(volume(scene, TransformNode(np.eye(4), linear=False)))
+    settle(logic)
+    assert client.uploads == []
+    assert "non-linear transform" in listener.errors()[0]
+
+
+def test_start_creates_a_segmentation_and_segment_in_the_volumes_frame(logic, scene):
+    transform = TransformNode(np.eye(4))
+    node = started(logic, scene, volume(scene, transform))
+    segmentation = logic.work.segmentation_node
+    assert isinstance(segmentation, SegmentationNode)
+    assert segmentation.GetTransformNodeID() == node.GetTransformNodeID()
+    assert segmentation.reference is node
+    assert segmentation.GetSegmentation().GetSegment(logic.work.segment_id).name == "lesion"
+
+
+def test_a_point_in_world_ras_clicks_the_voxel_under_it_through_the_parent_transform(logic, scene, client):
+    rotate = np.array([[0.0, -1, 0, 3], [1, 0, 0, -4], [0, 0, 1, 9], [0, 0, 0, 1]])
+    started(logic, scene, volume(scene, TransformNode(rotate)))
+    world = rotate @ IJK_TO_RAS
+    logic.click_at(ras_of(world, (4, 1, 2)) + 0.4, positive=True)  # off-centre, still inside voxel (4, 1, 2)
+    settle(logic)
+    assert client.sessions[0].clicks == [(2, (4, 1, 2), True)]
+
+
+def test_a_point_outside_the_volume_is_an_error_sentence_and_no_call(logic, scene, client, listener):
+    started(logic, scene)
+    logic.click_at(ras_of(IJK_TO_RAS, (9, 1, 1)), positive=True)
+    settle(logic)
+    assert client.sessions[0].clicks == []
+    assert listener.errors() == ["The point lies outside the volume."]
+
+
+@pytest.mark.parametrize("view, axis", [("Red", 2), ("Yellow", 0), ("Green", 1)])
+def test_the_slice_axis_is_the_axis_of_the_view_the_point_was_placed_in(logic, scene, client, view, axis):
+    started(logic, scene)
+    ras = ras_of(IJK_TO_RAS, (3, 2, 1))
+    planes = {"Red": [0, 0, 1], "Yellow": [1, 0, 0], "Green": [0, 1, 0]}
+    views = []
+    for name, normal in planes.items():
+        # Each view's plane passes through the point only for the chosen view.
+        matrix = np.eye(4)
+        matrix[:3, 2] = normal
+        matrix[:3, 3] = ras if name == view else ras + 5 * np.array(normal)
+        views.append(SliceView(name, matrix))
+    logic.click_at(ras, positive=True, views=views)
+    settle(logic)
+    assert client.sessions[0].clicks[0][0] == axis
+
+
+def test_a_point_on_the_crossing_of_two_views_takes_the_hovered_views_axis_and_axis_2_by_default(logic, scene, client):
+    started(logic, scene)
+    ras = ras_of(IJK_TO_RAS, (3, 2, 1))
+    red, yellow = np.eye(4), np.eye(4)
+    red[:3, 3] = yellow[:3, 3] = ras
+    yellow[:3, 2] = (1, 0, 0)
+    views = [SliceView("Red", red), SliceView("Yellow", yellow)]
+    logic.click_at(ras, True, views, preferred_view="Yellow")
+    logic.click_at(ras, True)
+    settle(logic)
+    assert [c[0] for c in client.sessions[0].clicks] == [0, 2]
+
+
+def test_the_delta_is_written_into_the_segment_in_kji_order_and_steps_are_recorded(logic, scene, client, listener):
+    started(logic, scene)
+    segmentation, segment_id = logic.work.segmentation_node, logic.work.segment_id
+    logic.click_at(ras_of(IJK_TO_RAS, (4, 1, 2)), positive=True)
+    settle(logic)
+    labels = scene.segment(segmentation, segment_id)
+    assert np.array_equal(labels, client.sessions[0].mask)
+    assert labels[2, 1, 4] == 1 and labels[2, 0:3, 3:6].all() and labels.sum() == 9  # the 3x3 square, one slice
+    record, = logic.history.clicks
+    assert [s.index for s in record.steps] == [0, 1] and record.model_version == 3
+    assert len(listener.named("step")) == 2 and len(listener.named("click_done")) == 1
+    assert "v3" in logic.history.text()
+
+
+def test_the_delta_only_touches_its_box_of_the_segment(logic, scene):
+    started(logic, scene)
+    segmentation, segment_id = logic.work.segmentation_node, logic.work.segment_id
+    scene.segment(segmentation, segment_id)[0, 4, 0] = 1  # painted elsewhere by another tool
+    logic.click_at(ras_of(IJK_TO_RAS, (4, 1, 2)), positive=True)
+    settle(logic)
+    assert scene.segment(segmentation, segment_id)[0, 4, 0] == 1
+
+
+def test_undo_restores_the_segment_and_drops_the_click(logic, scene, client, listener):
+    started(logic, scene)
+    logic.click_at(ras_of(IJK_TO_RAS, (4, 1, 2)), positive=True)
+    logic.click_at(ras_of(IJK_TO_RAS, (1, 3, 2)), positive=True)
+    settle(logic)
+    logic.undo()
+    settle(logic)
+    labels = scene.segment(logic.work.segmentation_node, logic.work.segment_id)
+    assert np.array_equal(labels, client.sessions[0].mask) and labels[2, 3, 1] == 0 and labels[2, 1, 4] == 1
+    assert len(logic.history.clicks) == 1
+    assert listener.named("undone")[0][0].undone
+
+
+def test_accept_commits_closes_the_session_and_the_next_volume_skips_label_maps(logic, scene, client, listener):
+    first = started(logic, scene)
+    scene.add(LabelMapVolumeNode(np.zeros((4, 5, 6), np.uint8), IJK_TO_RAS, "labels"))
+    second = volume(scene, name="flair")
+    logic.click_at(ras_of(IJK_TO_RAS, (4, 1, 2)), positive=True)
+    logic.accept()
+    settle(logic)
+    session = client.sessions[0]
+    assert session.committed and session.closed
+    (result,), = listener.named("committed")
+    assert result.model_version == 4 and [s.kind for s in logic.history.commit_steps] == ["pi-stage1"]
+    assert logic.work is None
+    assert logic.next_volume(first) is second and logic.next_volume(second) is None
+
+
+def test_starting_another_volume_closes_the_previous_session(logic, scene, client):
+    started(logic, scene)
+    logic.start(volume(scene, name="other"))
+    settle(logic)
+    assert client.sessions[0].closed and len(client.sessions) == 2
+
+
+def test_server_errors_reach_the_listener_as_the_servers_sentence(logic, scene, client, listener):
+    started(logic, scene)
+    client.fail_click = OaimsError("FAILED_PRECONDITION", "The session expired after 600 s without use.")
+    logic.click_at(ras_of(IJK_TO_RAS, (4, 1, 2)), positive=True)
+    settle(logic)
+    assert listener.errors() == ["The session expired after 600 s without use. [FAILED_PRECONDITION]"]
+    assert logic.history.clicks == []
+
+
+def test_unexpected_errors_become_one_line_not_a_traceback(logic, scene, client, listener):
+    started(logic, scene)
+    client.fail_click = ZeroDivisionError("division by zero")
+    logic.click_at(ras_of(IJK_TO_RAS, (4, 1, 2)), positive=True)
+    settle(logic)
+    (sentence,) = listener.errors()
+    assert "division by zero" in sentence and "Traceback" not in sentence and "\n" not in sentence
+
+
+def test_actions_before_connecting_or_starting_say_what_to_do(logic, scene, listener):
+    logic.start(volume(scene))
+    logic.undo()
+    logic.click_at((0, 0, 0), True)
+    assert listener.errors() == ["Connect to an OAIMS server first.", "There is no volume in progress: press Start first.",
+                                 "Start a volume first (Start), then place points."]
+
+
+def test_reset_model_resets_the_sessions_workspace(logic, scene, client, listener):
+    started(logic, scene)
+    logic.reset_model()
+    settle(logic)
+    assert client.resets == ["brain-flair"]
+    assert listener.named("model_reset")[0][0].model_version == 99
+
+
+def test_settings_live_in_slicer_settings_and_the_token_only_when_asked(logic, scene):
+    logic.save_settings(ServerSettings("https://gpu.example:443", "s3cret", "/tmp/ca.pem", "brain-flair"))
+    assert scene.settings.values["OAIMS/ServerURL"] == "https://gpu.example:443"
+    assert logic.load_settings() == ServerSettings("https://gpu.example:443", "s3cret", "/tmp/ca.pem", "brain-flair")
+    logic.save_settings(ServerSettings("https://gpu.example:443", "s3cret"), remember_token=False)
+    assert logic.load_settings().token == ""
+
+
+def test_settings_default_to_the_local_sidecar(logic):
+    assert logic.load_settings().url == "http://127.0.0.1:50051"
