@@ -1,0 +1,77 @@
+using global::Grpc.Core;
+using global::Grpc.Core.Interceptors;
+using Microsoft.Extensions.Logging;
+using Oaims.Imaging;
+
+namespace Oaims.Service.Grpc;
+
+/// <summary>
+/// The one place where exceptions become gRPC status codes with a sentence a user can act on. A failure that is not the
+/// caller's fault is logged with an id and reported as INTERNAL without internals; the server keeps serving either way.
+/// </summary>
+public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try { return await continuation(request, context); }
+        catch (Exception e) when (e is not RpcException) { throw Map(e, context); }
+    }
+
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try { return await continuation(requestStream, context); }
+        catch (Exception e) when (e is not RpcException) { throw Map(e, context); }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try { await continuation(request, responseStream, context); }
+        catch (Exception e) when (e is not RpcException) { throw Map(e, context); }
+    }
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try { await continuation(requestStream, responseStream, context); }
+        catch (Exception e) when (e is not RpcException) { throw Map(e, context); }
+    }
+
+    RpcException Map(Exception e, ServerCallContext context)
+    {
+        var (code, message) = Classify(e, context);
+        if (code == StatusCode.Internal)
+        {
+            string id = Guid.NewGuid().ToString("N")[..8];
+            log.LogError(e, "Internal error {ErrorId} in {Method}", id, context.Method);
+            message = $"The server failed on this request (error {id}; its log has the details). The request changed nothing that you can see; try again.";
+        }
+        else
+        {
+            log.LogInformation("{Method} refused with {StatusCode}: {Reason}", context.Method, code, message);
+        }
+        return new RpcException(new Status(code, message));
+    }
+
+    /// <summary>The status code and sentence for an exception.</summary>
+    public static (StatusCode Code, string Message) Classify(Exception e, ServerCallContext? context = null) => e switch
+    {
+        ArgumentException a => (StatusCode.InvalidArgument, Sentence(a)),
+        InvalidDataException or ImageFormatException => (StatusCode.InvalidArgument, e.Message),
+        NotFoundException or FileNotFoundException or DirectoryNotFoundException => (StatusCode.NotFound, e.Message),
+        LeaseExpiredException => (StatusCode.FailedPrecondition, e.Message),
+        LimitExceededException => (StatusCode.ResourceExhausted, e.Message),
+        AuthenticationFailedException => (StatusCode.Unauthenticated, e.Message),
+        AlreadyExistsException => (StatusCode.AlreadyExists, e.Message),
+        ObjectDisposedException => (StatusCode.Unavailable, "The server is shutting down."),
+        // A committed session taking more clicks, a session used after it was closed, ...
+        InvalidOperationException => (StatusCode.FailedPrecondition, e.Message),
+        OperationCanceledException when context is not null && context.Deadline <= DateTime.UtcNow =>
+            (StatusCode.DeadlineExceeded, "The deadline passed before the server could run the request (the workspace was busy); nothing was changed."),
+        OperationCanceledException => (StatusCode.Cancelled, "The request was cancelled."),
+        IOException or UnauthorizedAccessException => (StatusCode.Internal, e.Message),
+        _ => (StatusCode.Internal, e.Message),
+    };
+
+    // ArgumentException appends " (Parameter 'name')", which means nothing to a user.
+    static string Sentence(ArgumentException e) =>
+        e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
+}

@@ -1,0 +1,35 @@
+namespace Oaims.Service.Images;
+
+/// <summary>Voxel types an upload may carry (numbers as on the wire).</summary>
+public enum UploadVoxelType { UInt8 = 1, Int16 = 2, Float32 = 3 }
+
+/// <summary>What an upload declares before its voxels arrive: shape, channels, voxel type, geometry, and optionally its fingerprint.</summary>
+public sealed record ImageDescription(int[] Dims, int Channels, UploadVoxelType VoxelType, double[] IjkToRas, string? Fingerprint, string? Name)
+{
+    public const int MaxChannels = 4;
+
+    public long VoxelCount => (long)Dims[0] * Dims[1] * Dims[2];
+
+    public int BytesPerVoxel => VoxelType switch { UploadVoxelType.UInt8 => 1, UploadVoxelType.Int16 => 2, _ => 4 };
+
+    public long PayloadBytes => VoxelCount * Channels * BytesPerVoxel;
+
+    /// <summary>Checks the description against the limits; throws ArgumentException (bad shape) or LimitExceededException (too big).</summary>
+    public void Validate(ServiceLimits limits)
+    {
+        if (Dims.Length != 3) throw new ArgumentException($"An image has three dims (i, j, k; k = 1 for 2D), got {Dims.Length}.");
+        if (Dims.Any(d => d < 1)) throw new ArgumentException($"Every dim must be at least 1, got {string.Join("x", Dims)}.");
+        if (Channels is < 1 or > MaxChannels) throw new ArgumentException($"An image has 1 to {MaxChannels} channels, got {Channels}.");
+        if (!Enum.IsDefined(VoxelType)) throw new ArgumentException($"Voxel type {(int)VoxelType} is not supported: use uint8, int16 or float32.");
+        if (IjkToRas.Length != 16) throw new ArgumentException($"The IJK-to-RAS matrix has 16 values (4x4, row-major), got {IjkToRas.Length}.");
+        if (IjkToRas.Any(v => !double.IsFinite(v))) throw new ArgumentException("The IJK-to-RAS matrix holds a value that is not a finite number.");
+        if (VoxelCount > limits.MaxVoxels)
+            throw new LimitExceededException($"The image has {VoxelCount} voxels; this server accepts at most {limits.MaxVoxels}.");
+        if (PayloadBytes > limits.MaxUploadBytes)
+            throw new LimitExceededException($"The image needs {PayloadBytes} bytes; this server accepts uploads of at most {limits.MaxUploadBytes}.");
+        if (Fingerprint is { Length: > 0 } f && !ImageFingerprint.IsWellFormed(f))
+            throw new ArgumentException("The fingerprint must be 64 lowercase hex digits (SHA-256).");
+    }
+
+    public static double[] Identity { get; } = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
+}

@@ -1,0 +1,33 @@
+namespace Oaims.Service;
+
+/// <summary>The sizes and counts the sidecar accepts; every one is configurable, the defaults are safe for one workstation.</summary>
+public sealed record ServiceLimits
+{
+    /// <summary>Largest voxel payload of one upload, all channels (default 1 GiB).</summary>
+    public long MaxUploadBytes { get; init; } = 1L << 30;
+    /// <summary>Largest image in voxels, i*j*k (default 128 Mi: a 512x512x512 volume).</summary>
+    public long MaxVoxels { get; init; } = 128L << 20;
+    /// <summary>Largest gRPC message either way (default 8 MiB); uploads are chunked below it.</summary>
+    public int MaxMessageBytes { get; init; } = 8 << 20;
+    /// <summary>Open sessions across the server.</summary>
+    public int MaxSessions { get; init; } = 32;
+    /// <summary>Requests that may wait for one workspace's worker.</summary>
+    public int QueueCapacity { get; init; } = 16;
+    /// <summary>Images kept in memory (float32 voxels of all channels); the least recently used go first.</summary>
+    public long MaxStoredImageBytes { get; init; } = 4L << 30;
+    public int DefaultLeaseSeconds { get; init; } = 600;
+    public int MaxLeaseSeconds { get; init; } = 24 * 3600;
+    /// <summary>Workspaces on the server (each holds a network, its optimizer state and snapshots).</summary>
+    public int MaxWorkspaces { get; init; } = 16;
+    public int UploadChunkBytes { get; init; } = 1 << 20;
+    /// <summary>Default GetMask chunk size in voxels.</summary>
+    public int MaskChunkVoxels { get; init; } = 1 << 20;
+
+    public void Validate()
+    {
+        if (MaxUploadBytes < 1 || MaxVoxels < 1 || MaxMessageBytes < 1024 || MaxSessions < 1 || QueueCapacity < 1
+            || MaxStoredImageBytes < 1 || DefaultLeaseSeconds < 1 || MaxLeaseSeconds < DefaultLeaseSeconds || MaxWorkspaces < 1
+            || UploadChunkBytes < 1 || UploadChunkBytes >= MaxMessageBytes || MaskChunkVoxels < 1)
+            throw new ArgumentException("The service limits must be positive, the lease default at most its maximum, and upload chunks smaller than a message.");
+    }
+}

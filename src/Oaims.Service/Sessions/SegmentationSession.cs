@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using Oaims.Interaction;
+using Oaims.Learning.Adaptation;
+using Oaims.Learning.Sessions;
+using Oaims.Service.Images;
+using Oaims.Service.Workspaces;
+
+namespace Oaims.Service.Sessions;
+
+/// <summary>What one click produced for the client: the steps and timings, the mask delta, and the session's state after it.</summary>
+public sealed record ClickResult(VolumeClickOutcome Outcome, MaskDelta Delta, double EncodeMilliseconds, int ClickCount, long ModelVersion);
+
+/// <summary>What an undo produced: whether a click was taken back, the mask delta, and the state after it.</summary>
+public sealed record UndoResult(bool Undone, MaskDelta Delta, int ClickCount, long ModelVersion);
+
+/// <summary>What a commit produced: the post-interaction steps and the model version after them.</summary>
+public sealed record CommitResult(IReadOnlyList<AdaptationStep> Steps, long ModelVersion);
+
+/// <summary>
+/// One user working on one uploaded image in a workspace, as the sidecar keeps it: the learning layer's
+/// <see cref="VolumeSession"/>, the target class, the lease, and the labels as the client last saw them (so that
+/// each click travels as the delta of one slice). Methods marked "worker" run on the workspace's worker only.
+/// </summary>
+public sealed class SegmentationSession : IDisposable
+{
+    readonly VolumeSession _volume;
+    readonly byte[] _sent;
+    long _lastUsed = Environment.TickCount64;
+
+    public SegmentationSession(string id, Workspace workspace, StoredImage image, int targetClass, int leaseSeconds)
+    {
+        var task = workspace.Model.Task;
+        if (targetClass < 1 || targetClass >= task.Classes)
+            throw new ArgumentException($"Target class {targetClass} does not exist for model '{workspace.Model.Name}': use 1 to {task.Classes - 1} ({string.Join(", ", task.ClassNames.Skip(1))}).");
+        Id = id; Workspace = workspace; Image = image; TargetClass = targetClass; LeaseSeconds = leaseSeconds;
+        _volume = new VolumeSession(workspace.Learner, image.Volume); // no torch here: the image is only normalised
+        _sent = new byte[image.Volume.VoxelCount];
+    }
+
+    public string Id { get; }
+    public Workspace Workspace { get; }
+    public StoredImage Image { get; }
+    public int TargetClass { get; }
+    public int LeaseSeconds { get; }
+    public int[] Dims => Image.Volume.Dims;
+    public VolumeShape Shape => new(Dims[0], Dims[1], Dims[2]);
+    public int ClickCount => _volume.ClickCount;
+    public bool Committed => _volume.Committed;
+    public bool Closed { get; private set; }
+
+    public DateTimeOffset ExpiresAt => DateTimeOffset.UtcNow.AddMilliseconds(LeaseSeconds * 1000L - (Environment.TickCount64 - Volatile.Read(ref _lastUsed)));
+    public bool IsExpired => Environment.TickCount64 - Volatile.Read(ref _lastUsed) > LeaseSeconds * 1000L;
+
+    /// <summary>Renews the lease (any call on the session does).</summary>
+    public void Touch() => Volatile.Write(ref _lastUsed, Environment.TickCount64);
+
+    /// <summary>Checks a click against the image and the model before it is queued, so a bad click costs nothing.</summary>
+    public VolumeClick Validate(UserClick click)
+    {
+        if (click.Axis is < 0 or > 2) throw new ArgumentException($"Axis {click.Axis} does not exist: use 0, 1 or 2.");
+        if (Dims[2] == 1 && click.Axis != 2)
+            throw new ArgumentException($"This image is 2D ({Dims[0]}x{Dims[1]}, one slice): click along axis 2, not {click.Axis}.");
+        if ((uint)click.I >= (uint)Dims[0] || (uint)click.J >= (uint)Dims[1] || (uint)click.K >= (uint)Dims[2])
+            throw new ArgumentException($"Voxel ({click.I}, {click.J}, {click.K}) lies outside the {Dims[0]}x{Dims[1]}x{Dims[2]} image.");
+        int classes = Workspace.Model.Task.Classes;
+        int label = click switch
+        {
+            { Class: int c } => c,
+            { Positive: bool p } => p ? TargetClass : 0,
+            _ => throw new ArgumentException("A click needs a label: positive (true or false) or a class index."),
+        };
+        if ((uint)label >= (uint)classes)
+            throw new ArgumentException($"Class {label} does not exist: model '{Workspace.Model.Name}' knows {classes} classes ({string.Join(", ", Workspace.Model.Task.ClassNames)}).");
+        return new VolumeClick(click.Axis, click.I, click.J, click.K, label);
+    }
+
+    /// <summary>Worker: adds the click (the strategy may adapt the model; steps are reported as they happen) and encodes the delta.</summary>
+    public ClickResult Click(VolumeClick click, Action<AdaptationStep> report)
+    {
+        EnsureOpen();
+        var outcome = _volume.AddClick(click, report);
+        var clock = Stopwatch.StartNew();
+        var delta = DeltaOf(outcome.Axis, outcome.Slice);
+        return new ClickResult(outcome, delta, clock.Elapsed.TotalMilliseconds, ClickCount, Workspace.Learner.Version);
+    }
+
+    /// <summary>Worker: takes back the last click, its mask and its weight update.</summary>
+    public UndoResult Undo()
+    {
+        EnsureOpen();
+        var undone = _volume.Undo();
+        var delta = undone is { } slice ? DeltaOf(slice.Axis, slice.Slice) : MaskDelta.Empty;
+        return new UndoResult(undone is not null, delta, ClickCount, Workspace.Learner.Version);
+    }
+
+    /// <summary>Worker: accepts the mask; the strategy's post-interaction learning runs (steps reported as they happen).</summary>
+    public CommitResult Commit(Action<AdaptationStep> report)
+    {
+        EnsureOpen();
+        var steps = _volume.Commit(report);
+        return new CommitResult(steps, Workspace.Learner.Version);
+    }
+
+    /// <summary>Worker: a copy of the label volume (encoding it into chunks can then happen off the worker).</summary>
+    public byte[] CopyLabels()
+    {
+        EnsureOpen();
+        return (byte[])_volume.Labels.Clone();
+    }
+
+    /// <summary>Worker: marks the session closed and frees its tensors.</summary>
+    public void Close()
+    {
+        if (Closed) return;
+        Closed = true;
+        _volume.Dispose();
+    }
+
+    void EnsureOpen()
+    {
+        if (Closed) throw new NotFoundException($"Session {Id} was closed.");
+    }
+
+    // The click changed one slice at most: compare only that slice with what the client has, then bring the copy up to date.
+    MaskDelta DeltaOf(int axis, int slice)
+    {
+        var box = axis switch
+        {
+            0 => new VoxelBox(slice, 0, 0, slice, Dims[1] - 1, Dims[2] - 1),
+            1 => new VoxelBox(0, slice, 0, Dims[0] - 1, slice, Dims[2] - 1),
+            _ => new VoxelBox(0, 0, slice, Dims[0] - 1, Dims[1] - 1, slice),
+        };
+        var delta = MaskDelta.Between<byte>(_sent, _volume.Labels, Shape, box);
+        if (delta.Box is VoxelBox changed)
+        {
+            var shape = Shape;
+            for (int z = changed.MinZ; z <= changed.MaxZ; z++)
+                for (int y = changed.MinY; y <= changed.MaxY; y++)
+                {
+                    int start = shape.IndexOf(changed.MinX, y, z);
+                    _volume.Labels.AsSpan(start, changed.Width).CopyTo(_sent.AsSpan(start, changed.Width));
+                }
+        }
+        return delta;
+    }
+
+    public void Dispose() => Close();
+}

@@ -1,0 +1,136 @@
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Oaims.Learning;
+using Oaims.Service.Grpc;
+using Serilog;
+using Serilog.Extensions.Logging;
+using Serilog.Formatting.Compact;
+
+namespace Oaims.Service;
+
+/// <summary>A started sidecar: the address it listens on (the real port when 0 was asked for) and its state.</summary>
+public sealed class RunningSidecar(WebApplication app, Sidecar sidecar, Uri address, Serilog.Core.Logger logger) : IAsyncDisposable
+{
+    public Uri Address { get; } = address;
+    public Sidecar Sidecar { get; } = sidecar;
+
+    /// <summary>Completes when the host stops (Ctrl+C, SIGTERM, or <see cref="StopAsync"/>).</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellation = default) => app.WaitForShutdownAsync(cancellation);
+
+    public Task StopAsync() => app.StopAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+        Sidecar.Dispose();
+        await logger.DisposeAsync();
+    }
+}
+
+/// <summary>Builds and starts the gRPC server: Kestrel on one address, the two OAIMS services, health, reflection, interceptors, Serilog.</summary>
+public static class SidecarHost
+{
+    public static async Task<RunningSidecar> StartAsync(SidecarOptions options, CancellationToken cancellation = default)
+    {
+        var address = ListenAddress.Parse(options.Address);
+        var warnings = address.CheckSecurity(options);
+        options.Limits.Validate();
+        var logger = CreateLogger(options);
+        try
+        {
+            foreach (string warning in warnings) logger.Warning("{SecurityWarning}", warning);
+            TorchRuntime.UseThreads(options.Threads);
+            var device = TorchRuntime.ResolveDevice(options.Device);
+            var loggerFactory = new SerilogLoggerFactory(logger);
+            var sidecar = new Sidecar(options, device, loggerFactory.CreateLogger<Sidecar>());
+            logger.Information("OAIMS {Version} on device {Device} (requested {RequestedDevice}), {Threads} torch thread(s)",
+                Sidecar.Version, sidecar.DeviceName, options.Device, TorchSharp.torch.get_num_threads());
+            if (options.ModelsFolder is { } models)
+            {
+                if (!Directory.Exists(models)) throw new DirectoryNotFoundException($"Models folder '{models}' does not exist.");
+                await sidecar.LoadModelsAsync(models);
+                if (sidecar.Models.Count == 0) logger.Warning("No checkpoint found in {ModelsFolder}: clients can connect but have no model to use", models);
+            }
+
+            var app = Build(options, address, sidecar, logger);
+            await app.StartAsync(cancellation);
+            var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var uri = new Uri(bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+            logger.Information("Listening on {Address} (TLS: {Tls}, token: {TokenRequired}, {Workspaces} workspace(s))",
+                bound, options.TlsCertificate is not null, !string.IsNullOrEmpty(options.Token), sidecar.Workspaces.Count);
+            return new RunningSidecar(app, sidecar, uri, logger);
+        }
+        catch (Exception e)
+        {
+            logger.Fatal("Could not start: {Reason}", e.Message);
+            await logger.DisposeAsync();
+            throw;
+        }
+    }
+
+    static WebApplication Build(SidecarOptions options, ListenAddress address, Sidecar sidecar, Serilog.ILogger logger)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSerilog(logger, dispose: false);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(address.Ip, address.Port, listen =>
+            {
+                if (options.TlsCertificate is { } cert)
+                {
+                    listen.Protocols = HttpProtocols.Http1AndHttp2;
+                    listen.UseHttps(X509Certificate2.CreateFromPemFile(cert, options.TlsKey));
+                }
+                else listen.Protocols = HttpProtocols.Http2; // cleartext gRPC needs HTTP/2 with prior knowledge
+            });
+        });
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(sidecar);
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.MaxReceiveMessageSize = options.Limits.MaxMessageBytes;
+            grpc.MaxSendMessageSize = options.Limits.MaxMessageBytes;
+            // Order matters: the error mapper is outermost, so the token check's refusal is mapped too.
+            grpc.Interceptors.Add<ErrorMappingInterceptor>();
+            grpc.Interceptors.Add<TokenInterceptor>();
+        });
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks().AddCheck("workspaces", () => HealthCheckResult.Healthy($"{sidecar.Workspaces.Count} workspace(s)"));
+
+        var app = builder.Build();
+        app.MapGrpcService<SegmentationService>();
+        app.MapGrpcService<WorkspacesService>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        return app;
+    }
+
+    /// <summary>Console (stderr, so stdout stays for the "listening" line) and, when asked, compact JSON events in a file.</summary>
+    static Serilog.Core.Logger CreateLogger(SidecarOptions options)
+    {
+        var config = new LoggerConfiguration()
+            .MinimumLevel.Debug()
+            .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
+            .MinimumLevel.Override("Grpc", Serilog.Events.LogEventLevel.Warning)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(restrictedToMinimumLevel: options.ConsoleLevel, standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose,
+                outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}");
+        if (options.LogJsonPath is { } path)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            config = config.WriteTo.File(new CompactJsonFormatter(), path, restrictedToMinimumLevel: Serilog.Events.LogEventLevel.Information);
+        }
+        return config.CreateLogger();
+    }
+}
