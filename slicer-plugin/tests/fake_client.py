@@ -125,3 +125,21 @@ class FakeSession:
         if self.closed:
             raise OaimsError("NOT_FOUND", "No such session.")
         self.closed = True
+
+
+class Recorder:
+    """A listener that keeps every event with its thread."""
+
+    def __init__(self):
+        self.events = []
+
+    def __getattr__(self, name):
+        if not name.startswith("on_"):
+            raise AttributeError(name)
+        return lambda *args: self.events.append((name[3:], args, threading.current_thread()))
+
+    def named(self, name):
+        return [args for event, args, _ in self.events if event == name]
+
+    def errors(self):
+        return [args[0] for args in self.named("error")]

@@ -5,7 +5,7 @@ import threading
 import numpy as np
 import pytest
 
-from fake_client import FakeClient
+from fake_client import FakeClient, Recorder
 from fake_slicer import FakeSlicer, LabelMapVolumeNode, SegmentationNode, TransformNode, VolumeNode
 from oaims_client.errors import OaimsError
 from oaims_client.geometry import SliceView
@@ -14,24 +14,6 @@ from OAIMSLib.settings import ServerSettings
 
 # A 6 x 5 x 4 volume (i, j, k) with spacing 2, 3, 4 and an origin, indexed [k, j, i] as Slicer's arrays are.
 IJK_TO_RAS = np.array([[-2.0, 0, 0, 10], [0, -3.0, 0, 20], [0, 0, 4.0, -30], [0, 0, 0, 1]])
-
-
-class Recorder:
-    """A listener that keeps every event with its thread."""
-
-    def __init__(self):
-        self.events = []
-
-    def __getattr__(self, name):
-        if not name.startswith("on_"):
-            raise AttributeError(name)
-        return lambda *args: self.events.append((name[3:], args, threading.current_thread()))
-
-    def named(self, name):
-        return [args for event, args, _ in self.events if event == name]
-
-    def errors(self):
-        return [args[0] for args in self.named("error")]
 
 
 @pytest.fixture

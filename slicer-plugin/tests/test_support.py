@@ -44,7 +44,7 @@ def test_missing_packages_are_installed_with_slicers_pip_install():
 
 
 def test_a_protobuf_older_than_3_20_is_upgraded():
-    assert missing_requirements(importer(protobuf_version="3.19.6")) == ["protobuf>=3.20,<7"]
+    assert missing_requirements(importer(protobuf_version="3.19.6")) == ["protobuf>=3.20,<8"]
     assert missing_requirements(importer(protobuf_version="6.31.1")) == []
 
 

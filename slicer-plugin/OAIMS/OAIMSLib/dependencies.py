@@ -5,9 +5,9 @@ from __future__ import annotations
 import importlib
 from typing import Callable, List
 
-# The generated stubs (protoc 3.21) use the descriptor builder API, which protobuf runtimes have from 3.20 on
-# (see docs/slicer.md); grpcio 1.51 is the oldest runtime the client is tested with.
-REQUIREMENTS = ["grpcio>=1.51", "protobuf>=3.20,<7"]
+# The generated stubs (protoc 3.21) use the descriptor builder API, which protobuf runtimes have from 3.20 on and
+# still keep in 7.x (docs/slicer.md says why); grpcio 1.51 is the oldest runtime the client is tested with.
+REQUIREMENTS = ["grpcio>=1.51", "protobuf>=3.20,<8"]
 
 
 class DependencyError(Exception):

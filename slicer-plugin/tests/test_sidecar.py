@@ -1,0 +1,152 @@
+"""The client package against the real sidecar (`oaims serve` on loopback, started by the `sidecar` fixture)."""
+
+import numpy as np
+import pytest
+
+from brats import dice, lesion_centre, next_click, three_geometries
+from conftest import workspace
+from oaims_client import OaimsError, geometry
+from oaims_client.client import Client
+from oaims_client.images import ImagePayload
+
+
+def test_capabilities_name_the_server_device_and_shipped_model(client):
+    capabilities = client.capabilities()
+    assert capabilities.server_version and capabilities.device in ("cpu", "cuda")
+    model = capabilities.model("brain-flair")
+    assert model is not None and model.class_names[0] == "background" and model.image_channels == 1
+    assert "brain-flair" in capabilities.workspaces and not capabilities.token_required
+
+
+def test_an_upload_reports_progress_and_a_second_upload_of_the_same_content_is_free(client, t1c):
+    voxels, affine = t1c
+    payload = ImagePayload.from_array(voxels[:40], affine)  # a slab: a fresh fingerprint whatever ran before
+    progress = []
+    first = client.upload(payload, name="slab", progress=lambda sent, total: progress.append((sent, total)), chunk_bytes=256 << 10)
+    assert first.image_id == payload.fingerprint and first.dims == (240, 240, 40)
+    assert len(progress) == -(-payload.nbytes // (256 << 10)) and progress[-1] == (payload.nbytes, payload.nbytes)
+    assert [sent for sent, _ in progress] == sorted(sent for sent, _ in progress)
+    again = client.upload(payload)
+    assert again.already_known and again.image_id == first.image_id
+
+
+def test_a_click_in_ras_lands_on_the_same_anatomical_voxel_in_every_geometry_and_the_masks_agree(client, t1c, lesion):
+    voxels, affine = t1c
+    centre = lesion_centre(lesion)
+    anatomical_point = geometry.ijk_to_ras(affine, centre)
+    masks = []
+    for copy in three_geometries(voxels, affine):
+        ras = (copy.world_from_original @ [*anatomical_point, 1.0])[:3]
+        voxel = geometry.voxel_at(copy.ijk_to_ras, ras, copy.voxels.shape[::-1])
+        assert tuple(np.rint(copy.to_original_voxel @ [*voxel, 1]).astype(int)[:3]) == centre, copy.name
+        i, j, k = voxel
+        assert copy.voxels[k, j, i] == voxels[centre[2], centre[1], centre[0]]
+        image = client.upload(copy.voxels, copy.ijk_to_ras, name=copy.name)
+        # No adaptation: the three clicks must meet the same weights, so any difference would be geometry's.
+        session = client.open_session(image.image_id, workspace(client, "none"))
+        result = session.click(2, voxel, positive=True)
+        mask = session.mask()
+        masks.append(copy.mask_in_original_order(mask))
+        assert result.slice == (k if copy.name != "flipped i and k" else voxels.shape[0] - 1 - centre[2])
+        session.close()
+    assert masks[0].any(), "the click produced no mask at all"
+    assert masks[0][centre[2], centre[1], centre[0]] == 1
+    for other in masks[1:]:
+        assert dice(masks[0], other) >= 0.99
+
+
+def test_applying_the_streamed_deltas_one_after_another_reproduces_the_servers_mask(client, t1c, lesion):
+    voxels, affine = t1c
+    image = client.upload(voxels, affine)
+    session = client.open_session(image.image_id, workspace(client, "pi+mi"))
+    mine = np.zeros(session.shape, dtype=np.uint8)
+    i, j, k = lesion_centre(lesion)
+    clicks = [(2, (i, j, k), True), (2, (10, 10, k), False), (0, (i, j, k), True), (1, (i, j + 3, k), True)]
+    for axis, voxel, positive in clicks:
+        result = session.click(axis, voxel, positive)
+        result.delta.apply_to(mine)
+        assert np.array_equal(mine, session.mask(max_voxels_per_chunk=100_000))
+    undone = session.undo()
+    assert undone.undone and undone.click_count == len(clicks) - 1
+    undone.delta.apply_to(mine)
+    assert np.array_equal(mine, session.mask())
+    session.close()
+
+
+def test_ten_simulated_clicks_on_one_slice_then_commit_leave_the_mask_and_a_version_per_update(client, t1c, lesion):
+    voxels, affine = t1c
+    name = workspace(client, "pi+mi")
+    source = client.versions(name)
+    image = client.upload(voxels, affine)
+    session = client.open_session(image.image_id, name)
+    k = int(np.argmax(lesion.sum(axis=(1, 2))))
+    truth = lesion[k]
+    mask = np.zeros(session.shape, dtype=np.uint8)
+    applied, scores = 0, []
+    for n in range(10):
+        click = next_click(truth, mask[k] > 0) or (*_first_voxel(truth), True)
+        row, column, positive = click
+        result = session.click(2, (column, row, k), positive, on_step=lambda step: None)
+        assert result.click_count == n + 1 and result.slice == k and result.latency.total_ms > 0
+        result.delta.apply_to(mask)
+        applied += sum(step.applied for step in result.steps)
+        scores.append(dice(truth, mask[k] > 0))
+    assert np.array_equal(mask, session.mask())
+    assert not mask[np.arange(mask.shape[0]) != k].any(), "clicks on one slice change only that slice"
+    assert max(scores) > 0.5, f"Dice per click {scores}"
+    commit = session.commit()
+    applied += commit.steps_applied
+    assert commit.steps and all(step.kind.startswith("pi") for step in commit.steps)
+    assert np.array_equal(mask, session.mask()), "committing keeps the mask"
+    history = client.versions(name)
+    assert history.current_version == commit.model_version
+    added = history.versions[len(source.versions):]
+    assert len(added) == applied
+    assert [v.kind for v in added].count("mi") == applied - commit.steps_applied
+    assert {v.kind for v in added[-commit.steps_applied:]} <= {"pi-stage1", "pi-stage2"}
+    assert [v.version for v in history.versions] == sorted(v.version for v in history.versions)
+    session.close()
+
+
+def _first_voxel(region):
+    rows, columns = np.nonzero(region)
+    return int(rows[0]), int(columns[0])
+
+
+def test_reset_and_rollback_are_new_versions_that_keep_the_history(client, t1c, lesion):
+    voxels, affine = t1c
+    name = workspace(client, "pi+mi")
+    session = client.open_session(client.upload(voxels, affine).image_id, name)
+    session.click(2, lesion_centre(lesion), True)
+    session.close()
+    before = client.versions(name)
+    rolled = client.rollback(name, before.versions[0].version)
+    reset = client.reset(name)
+    after = client.versions(name)
+    assert [v.kind for v in after.versions[-2:]] == ["rollback", "reset"]
+    assert after.versions[-2].restored_from == before.versions[0].version
+    assert after.current_version == reset.model_version > rolled.model_version > before.current_version
+
+
+def test_a_click_outside_the_image_is_an_invalid_argument_with_the_servers_sentence(client, t1c):
+    voxels, affine = t1c
+    session = client.open_session(client.upload(voxels, affine).image_id, "brain-flair")
+    with pytest.raises(OaimsError) as raised:
+        session.click(2, (500, 1, 1), True)
+    assert raised.value.code == "INVALID_ARGUMENT" and "outside" in raised.value.message
+    session.close()
+
+
+def test_an_unknown_session_is_not_found(client):
+    from oaims_client.client import Session
+    from oaims_client.results import SessionInfo
+    ghost = Session(client, SessionInfo("no-such-session", "brain-flair", "", 1, (1, 1, 1), 0, None, 0, 0, False))
+    with pytest.raises(OaimsError) as raised:
+        ghost.undo()
+    assert raised.value.code == "NOT_FOUND"
+
+
+def test_nothing_listening_is_unavailable_with_a_sentence():
+    with pytest.raises(OaimsError) as raised:
+        Client.connect("http://127.0.0.1:1", timeout=2)
+    assert raised.value.code in ("UNAVAILABLE", "DEADLINE_EXCEEDED") and raised.value.message
