@@ -213,8 +213,9 @@ class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         self.ui.workspaceComboBox.clear()
         for name in capabilities.workspaces:
             self.ui.workspaceComboBox.addItem(name)
-        if self._savedWorkspace in capabilities.workspaces:
-            self.ui.workspaceComboBox.currentText = self._savedWorkspace
+        saved = self.ui.workspaceComboBox.findText(self._savedWorkspace)
+        if saved >= 0:
+            self.ui.workspaceComboBox.setCurrentIndex(saved)
         self._updateButtons()
 
     def on_upload_progress(self, sent, total):
