@@ -1,0 +1,96 @@
+using System.CommandLine;
+using Oaims.Service;
+using Serilog.Events;
+using static Oaims.Cli.CliOptions;
+
+namespace Oaims.Cli;
+
+/// <summary>
+/// `oaims serve`: the gRPC sidecar. Loads every checkpoint under --models (each gets a default workspace named after it),
+/// listens on --address (loopback by default), and prints one parseable line on stdout once it accepts calls:
+/// <c>OAIMS listening on http://127.0.0.1:PORT</c>. Logs go to stderr (and to --log-json as compact JSON events).
+/// </summary>
+public static class ServeCommand
+{
+    /// <summary>The stdout line announcing the bound address; scripts and tests parse it (docs/protocol.md).</summary>
+    public const string ListeningPrefix = "OAIMS listening on ";
+
+    public static Command Create()
+    {
+        var defaults = new ServiceLimits();
+        var models = WithDefault("--models", "models", "folder of checkpoints; each gets a default workspace named after it");
+        var address = WithDefault("--address", "127.0.0.1:50051", "host:port to listen on; port 0 picks a free port. Non-loopback needs --tls-cert/--tls-key and --token, or --insecure");
+        var device = WithDefault("--device", "auto", "auto (CUDA when LibTorch reports it), cpu or cuda");
+        var logJson = Optional("--log-json", "also write structured log events as compact JSON to this file");
+        var logLevel = WithDefault("--log-level", LogEventLevel.Information, "console log level: Verbose, Debug, Information, Warning, Error");
+        var tlsCert = Optional("--tls-cert", "TLS certificate (PEM)");
+        var tlsKey = Optional("--tls-key", "TLS private key (PEM)");
+        var token = Optional("--token", "bearer token clients must send (default: $OAIMS_TOKEN; none on loopback if unset)");
+        var insecure = new Option<bool>("--insecure") { Description = "allow a non-loopback address without TLS or token (logged as a warning)" };
+        var checkpoints = WithDefault("--checkpoints", "workspaces", "root folder for SaveCheckpoint/ExportCheckpoint and restored workspaces");
+        var strategy = WithDefault("--strategy", "pi+mi", "adaptation strategy of the default workspaces");
+        var threads = new Option<int?>("--threads") { Description = "torch intra-op threads (default: every core)" };
+        var maxUploadMb = WithDefault("--max-upload-mb", (int)(defaults.MaxUploadBytes >> 20), "largest upload payload (MiB)");
+        var maxVoxels = WithDefault("--max-voxels", defaults.MaxVoxels, "largest image in voxels (i*j*k)");
+        var maxMessageMb = WithDefault("--max-message-mb", defaults.MaxMessageBytes >> 20, "largest gRPC message (MiB)");
+        var maxSessions = WithDefault("--max-sessions", defaults.MaxSessions, "open sessions across the server");
+        var queue = WithDefault("--queue", defaults.QueueCapacity, "requests that may wait for one workspace's worker (beyond: RESOURCE_EXHAUSTED)");
+        var lease = WithDefault("--lease-seconds", defaults.DefaultLeaseSeconds, "default idle timeout of a session");
+
+        var command = new Command("serve", "Run the gRPC sidecar that owns the models and adapts them from the users' clicks.");
+        foreach (var o in new Option[] { models, address, device, logJson, logLevel, tlsCert, tlsKey, token, insecure, checkpoints, strategy, threads,
+                                         maxUploadMb, maxVoxels, maxMessageMb, maxSessions, queue, lease })
+            command.Options.Add(o);
+        command.SetAction(async (parse, cancellation) =>
+        {
+            var options = new SidecarOptions
+            {
+                Address = parse.GetValue(address)!, ModelsFolder = parse.GetValue(models), Device = parse.GetValue(device)!,
+                LogJsonPath = parse.GetValue(logJson), ConsoleLevel = parse.GetValue(logLevel),
+                TlsCertificate = parse.GetValue(tlsCert), TlsKey = parse.GetValue(tlsKey),
+                Token = parse.GetValue(token) ?? Environment.GetEnvironmentVariable("OAIMS_TOKEN"),
+                Insecure = parse.GetValue(insecure), CheckpointRoot = parse.GetValue(checkpoints)!, DefaultStrategy = parse.GetValue(strategy)!,
+                Threads = parse.GetValue(threads),
+                Limits = defaults with
+                {
+                    MaxUploadBytes = (long)parse.GetValue(maxUploadMb) << 20, MaxVoxels = parse.GetValue(maxVoxels),
+                    MaxMessageBytes = parse.GetValue(maxMessageMb) << 20, MaxSessions = parse.GetValue(maxSessions),
+                    QueueCapacity = parse.GetValue(queue), DefaultLeaseSeconds = parse.GetValue(lease),
+                    MaxLeaseSeconds = Math.Max(defaults.MaxLeaseSeconds, parse.GetValue(lease)),
+                },
+            };
+            return await RunAsync(options, cancellation);
+        });
+        return command;
+    }
+
+    static async Task<int> RunAsync(SidecarOptions options, CancellationToken cancellation)
+    {
+        RunningSidecar server;
+        try
+        {
+            server = await SidecarHost.StartAsync(options, cancellation);
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException
+                                      or Learning.TorchUnavailableException or System.Security.Cryptography.CryptographicException)
+        {
+            Console.Error.WriteLine($"oaims: {e.Message}");
+            return 2;
+        }
+        await using (server)
+        {
+            Console.Out.WriteLine(ListeningPrefix + server.Address.ToString().TrimEnd('/'));
+            Console.Out.Flush();
+            try { await server.WaitForShutdownAsync(cancellation); }
+            catch (OperationCanceledException) { }
+        }
+        return 0;
+    }
+
+    /// <summary>A sidecar inside this process on a free loopback port (the demo and the benchmark without --server).</summary>
+    public static Task<RunningSidecar> StartEmbeddedAsync(string? modelsFolder, string device = "auto", string strategy = "pi+mi") =>
+        SidecarHost.StartAsync(new SidecarOptions
+        {
+            Address = "127.0.0.1:0", ModelsFolder = modelsFolder, Device = device, DefaultStrategy = strategy, ConsoleLevel = LogEventLevel.Warning,
+        });
+}
