@@ -11,5 +11,7 @@ public static class Commands
         yield return EvalCommand.Create();
         yield return InfoCommand.Create();
         yield return ConvertCommand.Create();
+        yield return ServeCommand.Create();
+        yield return DemoCommand.Create();
     }
 }
