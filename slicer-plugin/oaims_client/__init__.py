@@ -2,7 +2,7 @@
 
     client = Client.connect("http://127.0.0.1:50051")
     image = client.upload(voxels_kji, ijk_to_ras, progress=print)       # free when the server has it
-    session = client.open_session(image.image_id, workspace="brain-flair")
+    session = client.open_session(image, workspace="brain-flair")
     result = session.click(axis=2, voxel=(i, j, k), positive=True, on_step=print)
     result.delta.apply_to(mask_kji)
 """

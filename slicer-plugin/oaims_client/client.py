@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from datetime import datetime, timezone
 from typing import Callable, Generator, Iterable, Iterator, Optional, Tuple, Union
@@ -14,6 +15,7 @@ from . import masks
 from .errors import OaimsError
 from .generated import common_pb2, segmentation_pb2 as seg, segmentation_pb2_grpc, workspaces_pb2 as ws, workspaces_pb2_grpc
 from .images import ImagePayload
+from .orientation import Reorientation
 from .results import (AdaptationStep, Capabilities, ClickResult, CommitResult, ImageRef, Latency, ModelInfo, ModelVersion,
                       SessionInfo, UndoResult, VersionHistory, WorkspaceInfo)
 
@@ -116,18 +118,20 @@ class Client:
         return _image_ref(reply.image) if reply.known else None
 
     def upload(self, voxels: Union[np.ndarray, ImagePayload], ijk_to_ras: Optional[np.ndarray] = None, name: str = "",
-               progress: Optional[Progress] = None, chunk_bytes: Optional[int] = None) -> ImageRef:
+               progress: Optional[Progress] = None, chunk_bytes: Optional[int] = None, orientation: Optional[str] = "LPS") -> ImageRef:
         """Uploads an image unless the server already holds it (asked by fingerprint first, so a re-upload is free).
 
         `voxels` is indexed [k, j, i] (or [k, j, i, c]); `progress(sent_bytes, total_bytes)` is called as chunks go.
+        The voxels travel in `orientation` order (see orientation.py); sessions opened on the returned ImageRef take
+        clicks and give masks in the caller's own order all the same.
         """
-        payload = voxels if isinstance(voxels, ImagePayload) else ImagePayload.from_array(voxels, ijk_to_ras)
+        payload = voxels if isinstance(voxels, ImagePayload) else ImagePayload.from_array(voxels, ijk_to_ras, orientation)
         fingerprint = payload.fingerprint
         known = self.find_image(fingerprint)
         if known is not None:
             if progress:
                 progress(payload.nbytes, payload.nbytes)
-            return known
+            return dataclasses.replace(known, reorientation=payload.reorientation)
         header = seg.ImageHeader(dims=list(payload.dims), channels=payload.channels, voxel_type=payload.voxel_type,
                                  ijk_to_ras=list(payload.ijk_to_ras), fingerprint=fingerprint, name=name)
         size = chunk_bytes or self._chunk_bytes()
@@ -142,7 +146,7 @@ class Client:
                     progress(sent, payload.nbytes)
 
         reply = self._call(self._segmentation.UploadImage, requests(), timeout=STREAM_TIMEOUT_S)
-        return _image_ref(reply)
+        return dataclasses.replace(_image_ref(reply), reorientation=payload.reorientation)
 
     def _chunk_bytes(self) -> int:
         limits = (self._capabilities or self.capabilities()).limits
@@ -154,11 +158,16 @@ class Client:
 
     # --- sessions ----------------------------------------------------------------------------------------------
 
-    def open_session(self, image_id: str, workspace: str, target_class: int = 1, lease_seconds: int = 0) -> "Session":
-        """Starts segmenting an uploaded image with a workspace's model; positive clicks assert `target_class`."""
+    def open_session(self, image: ImageRef, workspace: str, target_class: int = 1, lease_seconds: int = 0) -> "Session":
+        """Starts segmenting an uploaded image with a workspace's model; positive clicks assert `target_class`.
+
+        `image` is what upload (or find_image) returned: it carries the voxel order the session speaks, so a bare
+        image id, which would silently mean the uploaded order, is refused."""
+        if not isinstance(image, ImageRef):
+            raise TypeError("open_session takes the ImageRef that upload() or find_image() returned, not an image id.")
         info = self._call(self._segmentation.OpenSession, seg.OpenSessionRequest(
-            workspace=workspace, image_id=image_id, target_class=target_class, lease_seconds=lease_seconds))
-        return Session(self, _session_info(info))
+            workspace=workspace, image_id=image.image_id, target_class=target_class, lease_seconds=lease_seconds))
+        return Session(self, _session_info(info), image.reorientation)
 
     # --- workspaces --------------------------------------------------------------------------------------------
 
@@ -191,11 +200,15 @@ class Client:
 
 
 class Session:
-    """One user segmenting one image: clicks, undo, commit, and the mask so far (arrays indexed [k, j, i])."""
+    """One user segmenting one image: clicks, undo, commit, and the mask so far (arrays indexed [k, j, i]).
 
-    def __init__(self, client: Client, info: SessionInfo):
+    Voxels, axes, slices and masks are in the caller's voxel order; `reorientation` maps them onto the uploaded one.
+    """
+
+    def __init__(self, client: Client, info: SessionInfo, reorientation: Optional[Reorientation] = None):
         self._client = client
         self.info = info
+        self.reorientation = reorientation or Reorientation.identity(info.dims)
 
     @property
     def id(self) -> str:
@@ -204,15 +217,22 @@ class Session:
     @property
     def shape(self) -> Tuple[int, int, int]:
         """The mask's shape as [k, j, i]."""
-        i, j, k = self.info.dims
+        i, j, k = self.reorientation.dims
         return (k, j, i)
+
+    def _to_caller(self, delta: masks.MaskDelta) -> masks.MaskDelta:
+        """A delta in the uploaded order re-expressed in the caller's (re-encoded; boxes are small)."""
+        if delta.is_empty or self.reorientation.is_identity:
+            return delta
+        return masks.encode_box(self.reorientation.to_stored(delta.labels()), self.reorientation.box_to_stored(delta.box))
 
     def iter_click(self, axis: int, voxel: Tuple[int, int, int], positive: bool = True,
                    class_index: Optional[int] = None) -> Generator[AdaptationStep, None, ClickResult]:
         """Clicks voxel (i, j, k) on the slice across `axis`; yields each adaptation step as it streams, then
         returns the ClickResult (use `result = yield from ...`, or `click()` with a callback)."""
-        i, j, k = (int(v) for v in voxel)
-        click = seg.Click(axis=int(axis), i=i, j=j, k=k)
+        r = self.reorientation
+        i, j, k = r.voxel_to_canonical(voxel)
+        click = seg.Click(axis=r.axis_to_canonical(int(axis)), i=i, j=j, k=k)
         if class_index is None:
             click.positive = bool(positive)
         else:
@@ -232,8 +252,9 @@ class Session:
                 done = event.done
         if update is None or done is None:
             raise OaimsError("DATA_LOSS", "The server ended the click without a mask or a summary.")
-        return ClickResult(tuple(steps), _delta(update.delta), update.axis, update.slice, done.click_count,
-                           done.model_version, _latency(done.latency), (time.perf_counter() - started) * 1000.0)
+        return ClickResult(tuple(steps), self._to_caller(_delta(update.delta)), r.axis_to_stored(update.axis),
+                           r.index_to_stored(update.axis, update.slice), done.click_count, done.model_version,
+                           _latency(done.latency), (time.perf_counter() - started) * 1000.0)
 
     def click(self, axis: int, voxel: Tuple[int, int, int], positive: bool = True, class_index: Optional[int] = None,
               on_step: Optional[StepCallback] = None) -> ClickResult:
@@ -244,7 +265,7 @@ class Session:
         """Takes back the last click: its mask (the delta restores it) and its weight update."""
         c = self._client
         reply = c._call(c._segmentation.Undo, seg.UndoRequest(session_id=self.id))
-        return UndoResult(reply.undone, _delta(reply.delta), reply.model_version, reply.click_count)
+        return UndoResult(reply.undone, self._to_caller(_delta(reply.delta)), reply.model_version, reply.click_count)
 
     def iter_commit(self) -> Generator[AdaptationStep, None, CommitResult]:
         """Accepts the mask: yields the post-interaction steps as they stream, returns the CommitResult."""
@@ -268,7 +289,9 @@ class Session:
         """The whole label volume as uint8 [k, j, i], rebuilt from the streamed chunks."""
         c = self._client
         chunks = c._stream(c._segmentation.GetMask, seg.GetMaskRequest(session_id=self.id, max_voxels_per_chunk=max_voxels_per_chunk))
-        return masks.assemble((_delta(chunk.delta) for chunk in chunks), self.shape)
+        i, j, k = self.info.dims
+        uploaded = masks.assemble((_delta(chunk.delta) for chunk in chunks), (k, j, i))
+        return np.ascontiguousarray(self.reorientation.to_stored(uploaded))
 
     def heartbeat(self) -> SessionInfo:
         c = self._client

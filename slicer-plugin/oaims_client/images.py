@@ -9,6 +9,8 @@ from typing import Iterator, Optional, Sequence
 
 import numpy as np
 
+from .orientation import Reorientation
+
 # VoxelType numbers of the wire contract (segmentation.proto).
 VOXEL_TYPE_UINT8 = 1
 VOXEL_TYPE_INT16 = 2
@@ -26,20 +28,30 @@ class ImagePayload:
     voxel_type: int
     ijk_to_ras: tuple  # 16 values, row-major
     data: memoryview
+    # How the caller's voxel order maps onto the uploaded one (see orientation.py); identity when not reordered.
+    reorientation: Optional[Reorientation] = None
 
     @classmethod
-    def from_array(cls, voxels: np.ndarray, ijk_to_ras: Optional[np.ndarray] = None) -> "ImagePayload":
+    def from_array(cls, voxels: np.ndarray, ijk_to_ras: Optional[np.ndarray] = None, orientation: Optional[str] = "LPS") -> "ImagePayload":
         """From an array indexed [k, j, i] (Slicer's arrayFromVolume) or [k, j, i, c] for several channels.
 
+        With a geometry, the voxels are reordered so their axes run as `orientation` (None: as stored); the payload's
+        `reorientation` maps clicks and masks between the caller's order and the uploaded one.
         uint8 and int16 travel as they are; anything else travels as float32.
         """
         array = np.asarray(voxels)
-        if array.ndim == 3:
-            planar = array[np.newaxis]
-        elif array.ndim == 4:
-            planar = np.moveaxis(array, 3, 0)
-        else:
+        if array.ndim not in (3, 4):
             raise ValueError(f"Expected voxels indexed [k, j, i] or [k, j, i, c], got {array.ndim} dimensions.")
+        if ijk_to_ras is not None and np.shape(ijk_to_ras) != (4, 4):
+            raise ValueError(f"The IJK-to-RAS matrix must be 4x4, got {np.shape(ijk_to_ras)}.")
+        stored_dims = (array.shape[2], array.shape[1], array.shape[0])
+        if ijk_to_ras is None or orientation is None:
+            reorientation = Reorientation.identity(stored_dims)
+        else:
+            reorientation = Reorientation.towards(ijk_to_ras, stored_dims, orientation)
+            array = reorientation.to_canonical(array)
+            ijk_to_ras = reorientation.canonical_ijk_to_ras(ijk_to_ras)
+        planar = array[np.newaxis] if array.ndim == 3 else np.moveaxis(array, 3, 0)
         if array.dtype == np.uint8:
             voxel_type = VOXEL_TYPE_UINT8
         elif array.dtype == np.int16:
@@ -49,10 +61,8 @@ class ImagePayload:
         planar = np.ascontiguousarray(planar, dtype=_WIRE_DTYPES[voxel_type])
         channels, depth, height, width = planar.shape
         matrix = np.eye(4) if ijk_to_ras is None else np.asarray(ijk_to_ras, dtype=float)
-        if matrix.shape != (4, 4):
-            raise ValueError(f"The IJK-to-RAS matrix must be 4x4, got {matrix.shape}.")
         return cls((width, height, depth), channels, voxel_type, tuple(float(v) for v in matrix.ravel()),
-                   memoryview(planar.reshape(-1).view(np.uint8)))
+                   memoryview(planar.reshape(-1).view(np.uint8)), reorientation)
 
     @property
     def nbytes(self) -> int:

@@ -75,14 +75,22 @@ class MaskDelta:
 
 
 def encode(mask: np.ndarray, box: Optional[Box] = None) -> MaskDelta:
-    """The delta carrying `mask`'s labels inside `box` (default: all of it): the inverse of MaskDelta.labels.
+    """The delta carrying `mask`'s labels inside `box` (default: all of it): the inverse of MaskDelta.apply_to.
 
-    Used by tests and by whoever sends a mask to the server; mirrors MaskDelta.OfBox in C#.
+    Mirrors MaskDelta.OfBox in C#.
     """
     depth, height, width = mask.shape
     box = box or (0, 0, 0, width - 1, height - 1, depth - 1)
     x0, y0, z0, x1, y1, z1 = box
-    inside = np.ascontiguousarray(mask[z0:z1 + 1, y0:y1 + 1, x0:x1 + 1]).astype(np.uint8).ravel()
+    return encode_box(mask[z0:z1 + 1, y0:y1 + 1, x0:x1 + 1], box)
+
+
+def encode_box(labels: np.ndarray, box: Box) -> MaskDelta:
+    """The delta writing `labels` (shaped like the box, [z, y, x]) at `box`: the inverse of MaskDelta.labels."""
+    x0, y0, z0, x1, y1, z1 = box
+    if labels.shape != (z1 - z0 + 1, y1 - y0 + 1, x1 - x0 + 1):
+        raise ValueError(f"Labels of shape {labels.shape} do not fill the box {box}.")
+    inside = np.ascontiguousarray(labels).astype(np.uint8).ravel()
     if inside.size and inside.max() <= 1:
         return MaskDelta(box, BIT_PACKED, zlib.compress(np.packbits(inside, bitorder="little").tobytes(), 1))
     return MaskDelta(box, BYTE_PER_VOXEL, zlib.compress(inside.tobytes(), 1))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from .masks import MaskDelta
 
@@ -47,6 +47,8 @@ class ImageRef:
     already_known: bool
     payload_bytes: int
     name: str = ""
+    # Set by Client.upload: how the caller's voxel order maps onto the uploaded one (orientation.Reorientation).
+    reorientation: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -41,9 +41,9 @@ class FakeClient:
             progress(payload.nbytes, payload.nbytes)
         return ImageRef(payload.fingerprint, payload.dims, payload.channels, len(self.uploads) > 1, payload.nbytes, name)
 
-    def open_session(self, image_id, workspace, target_class=1):
+    def open_session(self, image, workspace, target_class=1):
         self._called()
-        session = FakeSession(self, image_id, workspace, target_class, self.uploads[-1].dims)
+        session = FakeSession(self, image.image_id, workspace, target_class, self.uploads[-1].dims)
         self.sessions.append(session)
         return session
 

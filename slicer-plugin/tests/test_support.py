@@ -82,7 +82,7 @@ def test_a_failing_job_reports_its_exception_and_the_worker_goes_on():
 
 def test_the_payload_is_planar_i_fastest_and_fingerprinted_as_the_contract_says():
     voxels = np.arange(2 * 3 * 4, dtype=np.int16).reshape(2, 3, 4)  # [k, j, i]
-    m = np.diag([1.0, 2.0, 3.0, 1.0])
+    m = np.diag([-1.0, -2.0, 3.0, 1.0])  # stored L, P, S: travels as it is
     payload = ImagePayload.from_array(voxels, m)
     assert payload.dims == (4, 3, 2) and payload.channels == 1 and payload.voxel_type == VOXEL_TYPE_INT16
     assert bytes(payload.data) == voxels.astype("<i2").tobytes()

@@ -182,7 +182,7 @@ class OAIMSLogic:
             if old is not None and old.session is not None:
                 _close_quietly(old.session)
             image = client.upload(payload, name=name, progress=lambda sent, total: ctx.post(self._notify, "upload_progress", sent, total))
-            return image, client.open_session(image.image_id, workspace, target_class)
+            return image, client.open_session(image, workspace, target_class)
 
         def done(result):
             work.image, work.session = result
