@@ -32,6 +32,7 @@ public sealed class RunningSidecar(WebApplication app, Sidecar sidecar, Uri addr
         await app.StopAsync();
         await app.DisposeAsync();
         Sidecar.Dispose();
+        logger.Information("Stopped");
         await logger.DisposeAsync();
     }
 }

@@ -54,9 +54,9 @@ public sealed class Workspace : IDisposable
 
     public void Dispose()
     {
-        // The learner goes with its worker: queue its disposal behind any work still waiting, then stop the thread.
-        try { Worker.Run(() => Learner.Dispose(), CancellationToken.None).Wait(TimeSpan.FromSeconds(30)); }
-        catch (Exception e) when (e is LimitExceededException or ObjectDisposedException or AggregateException) { }
+        // The learner goes with its worker: its disposal queues behind any work still waiting, then the thread ends.
+        try { Worker.Post(Learner.Dispose); }
+        catch (ObjectDisposedException) { return; }
         Worker.Dispose();
     }
 }

@@ -1,0 +1,46 @@
+using System.Security.Cryptography;
+using System.Text;
+using Oaims.Service.Images;
+
+namespace Oaims.Service.Tests;
+
+public sealed class ImageUploadTests
+{
+    static readonly ServiceLimits Limits = new();
+
+    [Fact]
+    public void Int16_and_uint8_voxels_become_the_same_float_values_planar_by_channel()
+    {
+        var description = new ImageDescription([2, 1, 1], 2, UploadVoxelType.Int16, ImageDescription.Identity, null, null);
+        using var upload = new ImageUpload(description, Limits);
+        upload.Append([0x01, 0x00, 0xFF, 0xFF]); // channel 0: 1, -1
+        upload.Append([0x00, 0x80, 0xFF, 0x7F]); // channel 1: -32768, 32767
+        var (_, image) = upload.Finish();
+        Assert.Equal([1f, -1f], image.Channels[0]);
+        Assert.Equal([-32768f, 32767f], image.Channels[1]);
+
+        using var bytes = new ImageUpload(description with { VoxelType = UploadVoxelType.UInt8, Channels = 1 }, Limits);
+        bytes.Append([0, 255]);
+        Assert.Equal([0f, 255f], bytes.Finish().Image.Channels[0]);
+    }
+
+    [Fact]
+    public void The_fingerprint_is_sha256_of_the_documented_header_and_the_payload()
+    {
+        double[] m = [2, 0, 0, -10, 0, 2, 0, 5, 0, 0, 3, 1, 0, 0, 0, 1];
+        var description = new ImageDescription([3, 2, 1], 1, UploadVoxelType.UInt8, m, null, "named");
+        byte[] payload = [1, 2, 3, 4, 5, 6];
+        // What docs/protocol.md tells a client: sha256(b"oaims.v1.image\n" + struct.pack("<5i16d", ...) + payload).
+        var expected = new MemoryStream();
+        expected.Write(Encoding.ASCII.GetBytes("oaims.v1.image\n"));
+        using (var writer = new BinaryWriter(expected, Encoding.ASCII, leaveOpen: true))
+        {
+            foreach (int v in new[] { 3, 2, 1, 1, 1 }) writer.Write(v);
+            foreach (double v in m) writer.Write(v);
+            writer.Write(payload);
+        }
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(expected.ToArray())), ImageFingerprint.Of(description, payload));
+        Assert.Equal(ImageFingerprint.Of(description, payload), ImageFingerprint.Of(description with { Name = "other" }, payload));
+        Assert.NotEqual(ImageFingerprint.Of(description, payload), ImageFingerprint.Of(description with { Dims = [2, 3, 1] }, payload));
+    }
+}
