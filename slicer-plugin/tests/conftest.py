@@ -47,9 +47,11 @@ def _models(cli: Path, root: Path) -> Path:
             (models / "brain-flair" / name).symlink_to(SHIPPED_MODEL / name)
         return models
     # No shipped weights (a fresh clone before they were committed): one training step gives a real checkpoint.
+    # Two small cases keep it to about a minute and a half on two cores (most of it the closing evaluation).
     run = subprocess.run([str(cli), "train", "--task", "brain-lesion", "--data", str(DATA / "brats2013"),
                           "--out", str(models / "brain-flair"), "--steps", "1", "--batch", "1", "--minutes", "2",
-                          "--validate-every", "1", "--seed", "0"], capture_output=True, text=True, timeout=600)
+                          "--validate-every", "100", "--train-cases", "pat0001", "--val-cases", "pat0002", "--seed", "0"],
+                         capture_output=True, text=True, timeout=600)
     if run.returncode != 0:
         pytest.fail(f"Could not create a tiny model with `oaims train`:\n{run.stdout[-2000:]}\n{run.stderr[-2000:]}")
     return models
@@ -71,7 +73,8 @@ def start_sidecar(cli: Path, models: Path, root: Path, extra=()) -> Sidecar:
     log_path = root / "sidecar.log"
     log = open(log_path, "w")
     command = [str(cli), "serve", "--models", str(models), "--address", "127.0.0.1:0", *extra]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL, text=True, cwd=root)
+    env = {k: v for k, v in os.environ.items() if k != "OAIMS_TOKEN"}  # the token is only what a test passes
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL, text=True, cwd=root, env=env)
     found = []
 
     def read_stdout():
@@ -105,11 +108,20 @@ def stop_sidecar(process):
 
 
 @pytest.fixture(scope="session")
-def sidecar(tmp_path_factory):
+def cli():
+    return _cli()
+
+
+@pytest.fixture(scope="session")
+def models_dir(cli, tmp_path_factory):
+    return _models(cli, tmp_path_factory.mktemp("models"))
+
+
+@pytest.fixture(scope="session")
+def sidecar(cli, models_dir, tmp_path_factory):
     """The real sidecar for the whole run: `oaims serve --models <dir with brain-flair> --address 127.0.0.1:0`."""
-    cli = _cli()
     root = tmp_path_factory.mktemp("sidecar")
-    server = start_sidecar(cli, _models(cli, root), root)
+    server = start_sidecar(cli, models_dir, root)
     yield server
     stop_sidecar(server.process)
 
