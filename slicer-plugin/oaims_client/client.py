@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from datetime import datetime, timezone
-from typing import Callable, Generator, Iterable, Iterator, Optional, Tuple, Union
+from typing import Callable, Generator, Iterator, Optional, Tuple, Union
 from urllib.parse import urlparse
 
 import grpc

@@ -15,7 +15,6 @@ for path in (PLUGIN, PLUGIN / "OAIMS"):
 
 import itertools
 import re
-import shutil
 import subprocess
 import threading
 import time
