@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Oaims.Learning;
+using Oaims.Learning.Adaptation;
 using Oaims.Learning.Checkpoints;
 using Oaims.Learning.Data;
 using Oaims.Learning.Evaluation;
@@ -9,52 +10,72 @@ using static Oaims.Cli.CliOptions;
 
 namespace Oaims.Cli;
 
-/// <summary>`oaims eval`: plays the simulated user over a dataset and writes summary.json, images.csv and a plot.</summary>
+/// <summary>
+/// `oaims eval`: the online protocol with the simulated user (images in order, each seen once, the model
+/// carried over); writes summary.json, images.csv, steps.csv and plots.
+/// </summary>
 public static class EvalCommand
 {
     public static Command Create()
     {
         var model = Required("--model", "model name under models/ (e.g. brain-flair) or a checkpoint folder");
         var data = Required("--data", "dataset folder");
-        var output = Required("--out", "folder for summary.json, images.csv and dice_vs_clicks.png");
+        var output = Required("--out", "folder for summary.json, images.csv, steps.csv and the plots");
         var modality = Optional("--modality", "brain: image file name without .nii.gz (default flair)");
         var cases = Optional("--cases", "comma-separated cases (brain) or image ids (fundus); default all");
         var split = Optional("--split", "fundus: manifest split (train or test)");
-        var strategy = WithDefault("--strategy", "none", "adaptation strategy");
+        var strategy = WithDefault("--strategy", "none", $"adaptation strategy: {string.Join(", ", AdaptationStrategies.Names)}");
+        var learningRate = new Option<double?>("--lr") { Description = "adaptation learning rate (default: the method's per-task rate, or the tuned baseline rate)" };
         var clicks = WithDefault("--clicks", 10, "clicks per image");
-        var order = WithDefault("--order", "file", "image order: file, random or worst-first");
+        var order = WithDefault("--order", "file", $"image order: {string.Join(", ", StreamOrder.Names)}");
         var seed = WithDefault("--seed", 0, "seed for the random order");
+        var shift = Optional("--shift", "synthetic shift applied to every image (fundus: gamma:0.6, blur:2, colour:0.8)");
 
-        var command = new Command("eval", "Evaluate a model with the simulated user (Dice after each click, NoC).");
-        foreach (var o in new Option[] { model, data, output, modality, cases, split, strategy, clicks, order, seed }) command.Options.Add(o);
+        var command = new Command("eval", "Evaluate a model with the simulated user, frozen or adapting online.");
+        foreach (var o in new Option[] { model, data, output, modality, cases, split, strategy, learningRate, clicks, order, seed, shift }) command.Options.Add(o);
         command.SetAction(parse => Guarded(() =>
         {
             TorchRuntime.UseThreads();
-            var (network, card) = Checkpoint.Load(ModelCatalog.Resolve(parse.GetValue(model)!));
-            network.eval();
-            var task = card.ToTask();
+            string strategyName = parse.GetValue(strategy)!;
             int clickCount = parse.GetValue(clicks);
             if (clickCount < 1 || clickCount > 50) throw new ArgumentException("--clicks must be between 1 and 50.");
-            if (parse.GetValue(strategy) != "none") throw new ArgumentException($"Unknown strategy '{parse.GetValue(strategy)}'.");
+            string modelFolder = ModelCatalog.Resolve(parse.GetValue(model)!);
+            var (network, card) = Checkpoint.Load(modelFolder);
+            using var learner = new OnlineLearner(network, card, strategyName, parse.GetValue(learningRate));
+            var task = learner.Task;
             var samples = TaskData.Load(task, parse.GetValue(data)!, parse.GetValue(modality), SplitList(parse.GetValue(cases)), parse.GetValue(split), forTraining: false);
             if (samples.Count == 0) throw new ArgumentException("No images matched the selection.");
+            if (parse.GetValue(shift) is { } shiftSpec) samples = samples.Select(SyntheticShift.Parse(shiftSpec).Apply).ToList();
+            samples = StreamOrder.Apply(parse.GetValue(order)!, samples, parse.GetValue(seed), FrozenDiceAtOne(modelFolder, task));
 
+            Console.Error.WriteLine($"{card.Name}: {samples.Count} images, strategy {strategyName} (lr {learner.LearningRate:G3}), order {parse.GetValue(order)}");
             var clock = Stopwatch.StartNew();
-            var results = new List<ImageResult>();
-            foreach (var sample in samples)
-            {
-                results.AddRange(InteractiveEvaluator.Frozen(network, task, [sample], clickCount));
-                var last = results[^1];
-                Console.Error.WriteLine($"[{results.Count}/{samples.Count}] {sample.Id}: Dice@1 {Format(last.DicePerClick[0])} Dice@{clickCount} {Format(last.DicePerClick[^1])}");
-            }
-            var extra = new JsonObject { ["model"] = card.Name, ["strategy"] = parse.GetValue(strategy), ["clicks"] = clickCount };
+            var stream = OnlineStream.Run(learner, samples, clickCount, (n, r) =>
+                Console.Error.WriteLine($"[{n}/{samples.Count}] {r.Id}: Dice@1 {Format(r.DicePerClick[0])} Dice@{clickCount} {Format(r.DicePerClick[^1])} ({r.Seconds:F1} s)"));
+
             string outDir = parse.GetValue(output)!;
-            EvaluationReport.Write(outDir, results, task.Structures, clickCount, clock.Elapsed.TotalSeconds, $"{card.Name} ({parse.GetValue(strategy)})", extra);
+            var extra = new JsonObject
+            {
+                ["model"] = card.Name, ["strategy"] = strategyName, ["learning_rate"] = learner.LearningRate, ["order"] = parse.GetValue(order),
+                ["seed"] = parse.GetValue(seed), ["clicks"] = clickCount, ["shift"] = parse.GetValue(shift), ["final_version"] = learner.Version,
+                ["adaptation"] = StepReport.Summary(stream),
+            };
+            EvaluationReport.Write(outDir, stream.Images, task.Structures, clickCount, clock.Elapsed.TotalSeconds, $"{card.Name} ({strategyName})", extra);
+            StepReport.Write(outDir, stream);
+            Charts.DiceAgainstImages(Path.Combine(outDir, "dice_vs_image.png"), $"{card.Name} ({strategyName})", stream.Images, task.Structures);
             Console.WriteLine(File.ReadAllText(Path.Combine(outDir, "summary.json")));
             return 0;
         }));
         return command;
     }
+
+    /// <summary>Dice at one click of the frozen source model, per image (for the worst-first order).</summary>
+    static Func<IReadOnlyList<SliceSample>, IReadOnlyList<double>> FrozenDiceAtOne(string modelFolder, SegmentationTask task) => samples =>
+    {
+        var (frozen, _) = Checkpoint.Load(modelFolder);
+        frozen.eval();
+        return InteractiveEvaluator.Frozen(frozen, task, samples, 1).Select(r => r.DicePerClick[0][0]).ToList();
+    };
 
     static string Format(double[] dice) => string.Join("/", dice.Select(d => d.ToString("F3")));
 }

@@ -9,13 +9,24 @@ public static class TorchRuntime
     static readonly object Gate = new();
     static bool _ready;
 
+    /// <summary>
+    /// Runs when this assembly loads, before any code of it can touch TorchSharp: the native environment
+    /// settings below only take effect if they precede LibTorch's first use.
+    /// </summary>
+    [System.Runtime.CompilerServices.ModuleInitializer]
+    internal static void PrepareNativeEnvironment()
+    {
+        LimitOneDnnToAvx2();
+        SleepWhileIdle();
+    }
+
     /// <summary>Makes sure LibTorch is loaded; throws <see cref="TorchUnavailableException"/> naming the cause if not.</summary>
     public static void EnsureLoaded()
     {
         lock (Gate)
         {
             if (_ready) return;
-            LimitOneDnnToAvx2();
+            PrepareNativeEnvironment();
             try
             {
                 // Touching the torch type runs its static constructor, which loads the native libraries.
@@ -62,6 +73,16 @@ public static class TorchRuntime
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return;
         if (Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA") is not null) return;
         setenv("ONEDNN_MAX_CPU_ISA", "AVX2", 0);
+    }
+
+    // OpenMP threads spin while waiting for work by default. Beside another busy process (3D Slicer, a
+    // second workspace, a training run) the spinning starves everyone: a forward pass measured 5x slower
+    // on 2 cores. Passive waiting costs microseconds per parallel region. A value the user set is respected.
+    static void SleepWhileIdle()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return;
+        if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is not null) return;
+        setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
     }
 
     [DllImport("libc", SetLastError = true)]
