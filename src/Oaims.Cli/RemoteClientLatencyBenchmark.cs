@@ -37,7 +37,7 @@ public static class LatencyBenchmark
         }
     }
 
-    public sealed record Result(string ModelDescription, string Strategy, int Side, Figures InProcess, Figures Grpc, Figures ServerTotal,
+    public sealed record Result(string ModelDescription, string Strategy, int Side, Figures InProcess, Figures Grpc, Figures ServerTotal, Figures Differences,
         Dictionary<string, double> ServerSplit, string Device, int Threads);
 
     const string Begin = "<!-- BEGIN click latency: gRPC vs in-process (written by `oaims demo --benchmark`) -->";
@@ -76,41 +76,51 @@ public static class LatencyBenchmark
             var uploaded = await client.UploadAsync(image, "benchmark phantom", cancellation: cancellation);
 
             var clicks = RecordClicks(learner, image, truth, settings.Clicks);
-            log.WriteLine($"Benchmark: {description}, strategy {Strategy}, {Side}x{Side} phantom, {clicks.Count} clicks x {settings.Rounds} rounds per mode (plus one warm-up round each).");
+            log.WriteLine($"Benchmark: {description}, strategy {Strategy}, {Side}x{Side} phantom, {clicks.Count} clicks x {settings.Rounds} rounds, the modes taking turns click by click (plus one warm-up round).");
             var inProcess = new Figures([]);
             var grpc = new Figures([]);
             var serverTotal = new Figures([]);
             var split = new Dictionary<string, List<double>> { ["queue"] = [], ["forward"] = [], ["adaptation"] = [], ["encode"] = [] };
+            var differences = new Figures([]);
             for (int round = 0; round <= settings.Rounds; round++)
             {
                 bool measured = round > 0;
-                // Alternate which mode goes first, so a drift in machine load hits both alike.
-                for (int turn = 0; turn < 2; turn++)
+                learner.ResetToSource();
+                using var local = new VolumeSession(learner, image);
+                await client.Workspaces.ResetToSourceAsync(new ResetToSourceRequest { Workspace = workspace }, cancellationToken: cancellation);
+                var session = await client.OpenSessionAsync(workspace, uploaded.ImageId, 1, cancellation: cancellation);
+                for (int n = 0; n < clicks.Count; n++)
                 {
-                    if ((turn == 0) == (round % 2 == 0))
+                    // The two modes take turns click by click (and swap who goes first), so both see the same machine load.
+                    double inProcessMs = 0, grpcMs = 0;
+                    for (int turn = 0; turn < 2; turn++)
                     {
-                        var times = PlayInProcess(learner, image, clicks);
-                        if (measured) inProcess.Milliseconds.AddRange(times);
-                    }
-                    else
-                    {
-                        await client.Workspaces.ResetToSourceAsync(new ResetToSourceRequest { Workspace = workspace }, cancellationToken: cancellation);
-                        var session = await client.OpenSessionAsync(workspace, uploaded.ImageId, 1, cancellation: cancellation);
-                        foreach (var click in clicks)
+                        if ((turn == 0) == ((n + round) % 2 == 0))
                         {
-                            var reply = await client.ClickAsync(session.SessionId, new Service.V1.Click { Axis = click.Axis, I = click.I, J = click.J, K = click.K, ClassIndex = click.Class }, cancellation: cancellation);
+                            long start = Stopwatch.GetTimestamp();
+                            local.AddClick(clicks[n]);
+                            inProcessMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                        }
+                        else
+                        {
+                            var c = clicks[n];
+                            var reply = await client.ClickAsync(session.SessionId, new Service.V1.Click { Axis = c.Axis, I = c.I, J = c.J, K = c.K, ClassIndex = c.Class }, cancellation: cancellation);
+                            grpcMs = reply.ClientMilliseconds;
                             if (!measured) continue;
-                            grpc.Milliseconds.Add(reply.ClientMilliseconds);
                             var l = reply.Summary.Latency;
                             serverTotal.Milliseconds.Add(l.TotalMs);
                             split["queue"].Add(l.QueueMs); split["forward"].Add(l.ForwardMs); split["adaptation"].Add(l.AdaptationMs); split["encode"].Add(l.EncodeMs);
                         }
-                        await client.CloseSessionAsync(session.SessionId, cancellation);
                     }
+                    if (!measured) continue;
+                    inProcess.Milliseconds.Add(inProcessMs);
+                    grpc.Milliseconds.Add(grpcMs);
+                    differences.Milliseconds.Add(grpcMs - inProcessMs);
                 }
-                if (measured) log.WriteLine($"round {round}: in-process median {inProcess.Median:F1} ms, gRPC median {grpc.Median:F1} ms (so far)");
+                await client.CloseSessionAsync(session.SessionId, cancellation);
+                if (measured) log.WriteLine($"round {round}: in-process median {inProcess.Median:F1} ms, gRPC median {grpc.Median:F1} ms, paired difference median {differences.Median:+0.0;-0.0} ms (so far)");
             }
-            var result = new Result(description, Strategy, Side, inProcess, grpc, serverTotal,
+            var result = new Result(description, Strategy, Side, inProcess, grpc, serverTotal, differences,
                 split.ToDictionary(e => e.Key, e => new Figures(e.Value).Median), device.type == TorchSharp.DeviceType.CUDA ? "cuda" : "cpu", TorchSharp.torch.get_num_threads());
             string section = Markdown(result, settings, load);
             WriteSection(outputFile, section);
@@ -141,20 +151,6 @@ public static class LatencyBenchmark
             clicks.Add(click);
         }
         return clicks;
-    }
-
-    static List<double> PlayInProcess(OnlineLearner learner, Volume image, List<VolumeClick> clicks)
-    {
-        learner.ResetToSource();
-        using var session = new VolumeSession(learner, image);
-        var times = new List<double>();
-        foreach (var click in clicks)
-        {
-            long start = Stopwatch.GetTimestamp();
-            session.AddClick(click);
-            times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-        }
-        return times;
     }
 
     static (Volume Image, Volume Truth) Images(int channels)
@@ -191,19 +187,21 @@ public static class LatencyBenchmark
         b.AppendLine(Begin);
         b.AppendLine("## Click latency: gRPC vs in-process");
         b.AppendLine();
-        b.AppendLine(inv, $"Command: `{command}` (`make bench` style: build Release first).");
+        b.AppendLine(inv, $"Command: `{command}` (from the repository root after `make build`; `oaims` is src/Oaims.Cli/bin/Release/net10.0/oaims).");
         b.AppendLine();
         b.AppendLine(inv, $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.OSVersion.Platform}, {Environment.ProcessorCount} cores ({cpu}), device {r.Device}, {r.Threads} torch thread(s); load average {load} when it started.");
         b.AppendLine(inv, $"Model {r.ModelDescription}, strategy {r.Strategy} (each click: one MI adaptation step, then the forward pass for the mask), {r.Side}x{r.Side} 2D phantom.");
-        b.AppendLine(inv, $"{s.Clicks} clicks of the simulated user x {s.Rounds} rounds per mode, the same clicks in both modes, every round from the source weights; rounds alternate which mode goes first; one warm-up round per mode is not counted.");
+        b.AppendLine(inv, $"{s.Clicks} clicks of the simulated user x {s.Rounds} rounds, the same clicks in both modes, every round from the source weights. The modes take turns click by click (who goes first alternates), so each gRPC click has an in-process twin measured under the same load; one warm-up round is not counted.");
         b.AppendLine();
         b.AppendLine("| per click | median (ms) | p90 (ms) | mean (ms) |");
         b.AppendLine("|---|---:|---:|---:|");
         b.AppendLine(inv, $"| in-process (`VolumeSession.AddClick`) | {r.InProcess.Median:F1} | {r.InProcess.P90:F1} | {r.InProcess.Mean:F1} |");
         b.AppendLine(inv, $"| gRPC on loopback (client round trip: request to last event) | {r.Grpc.Median:F1} | {r.Grpc.P90:F1} | {r.Grpc.Mean:F1} |");
         b.AppendLine(inv, $"| of which server-side (`Latency.total_ms`) | {r.ServerTotal.Median:F1} | {r.ServerTotal.P90:F1} | {r.ServerTotal.Mean:F1} |");
+        b.AppendLine(inv, $"| paired difference (gRPC minus its in-process twin) | {r.Differences.Median:+0.0;-0.0} | {r.Differences.P90:+0.0;-0.0} | {r.Differences.Mean:+0.0;-0.0} |");
         b.AppendLine();
-        b.AppendLine(inv, $"gRPC overhead on the median: {overhead:+0.0;-0.0} ms ({percent:+0.0;-0.0}%). Target: within 10% of in-process: **{(percent <= 10 ? "met" : "not met")}**.");
+        b.AppendLine(inv, $"gRPC overhead on the median: {overhead:+0.0;-0.0} ms ({percent:+0.0;-0.0}%); median paired difference {r.Differences.Median:+0.0;-0.0} ms ({100 * r.Differences.Median / r.InProcess.Median:+0.0;-0.0}%). Target: gRPC median within 10% of in-process: **{(percent <= 10 ? "met" : "not met")}**.");
+        b.AppendLine(inv, $"The wire itself (client round trip minus the server's own total, median): {new Figures(r.Grpc.Milliseconds.Zip(r.ServerTotal.Milliseconds, (g, t) => g - t).ToList()).Median:F2} ms.");
         b.AppendLine(inv, $"Server-side split of the gRPC clicks (medians, ms): queue {r.ServerSplit["queue"]:F2}, forward {r.ServerSplit["forward"]:F1}, adaptation {r.ServerSplit["adaptation"]:F1}, encode (mask delta) {r.ServerSplit["encode"]:F2}.");
         b.AppendLine("Noise: both modes share the machine with whatever else runs; the load average above says how busy it was.");
         b.AppendLine(End);
