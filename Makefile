@@ -34,11 +34,12 @@ test-python:
 
 ## Long runs: regenerate docs/results.md and the plots (about an hour on 2 cores).
 experiments: build
-	bash docs/experiments.sh $(OAIMS) $(DATA)
+	$(OAIMS) experiments --data $(DATA) --out docs
 
 ## Timings: click latency in-process and over gRPC, written to docs/benchmarks.md.
 bench: build
-	bash docs/bench.sh $(OAIMS) $(DATA)
+	$(OAIMS) bench --model brain-flair --out docs/benchmarks.md
+	$(OAIMS) demo --benchmark docs/benchmarks.md --model brain-flair --clicks 10 --rounds 5
 
 ## Puts `oaims` on PATH (PREFIX=/usr/local by default).
 PREFIX ?= /usr/local

@@ -9,6 +9,8 @@ public static class Commands
     {
         yield return TrainCommand.Create();
         yield return EvalCommand.Create();
+        yield return ExperimentsCommand.Create();
+        yield return BenchCommand.Create();
         yield return InfoCommand.Create();
         yield return ConvertCommand.Create();
         yield return ServeCommand.Create();

@@ -1,0 +1,225 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Oaims.Learning;
+using Oaims.Learning.Adaptation;
+using Oaims.Learning.Checkpoints;
+using Oaims.Learning.Data;
+using Oaims.Learning.Evaluation;
+using static Oaims.Cli.CliOptions;
+
+namespace Oaims.Cli;
+
+/// <summary>
+/// `oaims experiments`: the issue-4 experiments (learning-rate tuning, brain FLAIR -> T1c for every strategy,
+/// stream order, source retention, fundus under synthetic shifts, update cost). Each section saves its
+/// figures as JSON under OUT/results/; docs/results.md is then rebuilt from every section present.
+/// </summary>
+public static class ExperimentsCommand
+{
+    public static readonly string[] Sections = ["tune", "brain", "order", "retention", "fundus"];
+    static readonly double[] RateFactors = [0.3, 1, 3];
+    static readonly string[] Adaptive = ["mi", "pi", "pi+mi", "ia-sa", "tsca", "tent"];
+
+    public static Command Create()
+    {
+        var data = WithDefault("--data", "../shared/data", "folder holding brats2013/ and fundus/");
+        var output = WithDefault("--out", "docs", "folder for results.md and results/");
+        var sections = WithDefault("--sections", string.Join(",", Sections), "comma-separated sections to (re)run");
+        var seed = WithDefault("--seed", 0, "seed for the random order");
+        var command = new Command("experiments", "Run the online-adaptation experiments and rebuild docs/results.md.");
+        foreach (var o in new Option[] { data, output, sections, seed }) command.Options.Add(o);
+        command.SetAction(parse => Guarded(() =>
+        {
+            TorchRuntime.UseThreads();
+            var run = new ExperimentRun(parse.GetValue(data)!, parse.GetValue(output)!, parse.GetValue(seed));
+            foreach (string section in SplitList(parse.GetValue(sections))!)
+            {
+                Console.Error.WriteLine($"== {section}");
+                var result = section switch
+                {
+                    "tune" => run.Tune(),
+                    "brain" => run.Brain(),
+                    "order" => run.Order(),
+                    "retention" => run.Retention(),
+                    "fundus" => run.Fundus(),
+                    _ => throw new ArgumentException($"Unknown section '{section}': use {string.Join(", ", Sections)}."),
+                };
+                run.Save(section, result);
+            }
+            ResultsPage.Write(parse.GetValue(output)!);
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>The runs themselves; every stream goes through <see cref="OnlineStream"/> like `oaims eval`.</summary>
+    sealed class ExperimentRun(string data, string output, int seed)
+    {
+        string Brats => Path.Combine(data, "brats2013");
+        string Drishti => Path.Combine(data, "fundus", "drishti-gs1");
+        string ResultsFolder => Path.Combine(output, "results");
+
+        public void Save(string section, JsonObject result)
+        {
+            Directory.CreateDirectory(ResultsFolder);
+            result["command"] = $"oaims experiments --data {data} --out {output} --sections {section} --seed {seed}";
+            result["commit"] = SourceControl.Commit();
+            AtomicFile.WriteAllText(Path.Combine(ResultsFolder, section + ".json"), result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        }
+
+        List<SliceSample> BrainT1c(IReadOnlyList<string>? cases = null) =>
+            TaskData.Load(SegmentationTask.BrainLesion, Brats, "t1c", cases, null, forTraining: false);
+
+        /// <summary>Learning rate chosen by the tuning section (factor x the task's rate), or the default.</summary>
+        double RateFor(string strategy, SegmentationTask task)
+        {
+            string path = Path.Combine(ResultsFolder, "tune.json");
+            if (File.Exists(path) && JsonNode.Parse(File.ReadAllText(path))?["chosen"]?[strategy] is { } chosen)
+                return chosen.GetValue<double>();
+            return AdaptationStrategies.DefaultLearningRate(strategy, task);
+        }
+
+        static (StreamResult Stream, long Version, OnlineLearner Learner) Stream(string model, string strategy, double? rate, IReadOnlyList<SliceSample> samples, int clicks, string label)
+        {
+            var (network, card) = Checkpoint.Load(ModelCatalog.Resolve(model));
+            var learner = new OnlineLearner(network, card, strategy, rate);
+            var stream = OnlineStream.Run(learner, samples, clicks, (n, r) =>
+            {
+                if (n % 10 == 0 || n == samples.Count) Console.Error.WriteLine($"  {label} [{n}/{samples.Count}] Dice@1 {r.DicePerClick[0][0]:F3}");
+            });
+            return (stream, learner.Version, learner);
+        }
+
+        static JsonObject Row(StreamResult stream, SegmentationTask task, int clicks, double rate)
+        {
+            var row = EvaluationReport.Summary(stream.Images, task.Structures, clicks, stream.Images.Sum(i => i.Seconds));
+            row["learning_rate"] = rate;
+            row["adaptation"] = StepReport.Summary(stream);
+            row["curve"] = new JsonArray(task.Structures.Select((_, s) => (JsonNode?)new JsonArray(EvaluationReport.MeanCurve(stream.Images, s, clicks).Select(v => (JsonNode?)Math.Round(v, 4)).ToArray())).ToArray());
+            row["dice_at_1_by_image"] = new JsonArray(stream.Images.Select(i => (JsonNode?)Math.Round(i.DicePerClick[0][0], 4)).ToArray());
+            return row;
+        }
+
+        /// <summary>Each adaptive strategy's rate from {0.3, 1, 3} x the task rate, chosen on a short T1c stream of pat0001.</summary>
+        public JsonObject Tune()
+        {
+            var task = SegmentationTask.BrainLesion;
+            var tuning = BrainT1c(["pat0001"]).Take(8).ToList();
+            var scores = new JsonObject();
+            var chosen = new JsonObject();
+            foreach (string strategy in Adaptive)
+            {
+                var perRate = new JsonObject();
+                double best = double.NegativeInfinity, bestRate = 0;
+                foreach (double factor in RateFactors)
+                {
+                    double rate = task.AdaptationLearningRate * factor;
+                    var (stream, _, learner) = Stream("brain-flair", strategy, rate, tuning, 5, $"{strategy} lr {rate:G2}");
+                    learner.Dispose();
+                    double score = stream.Images.Average(i => i.DicePerClick.Average(d => d[0]));
+                    perRate[rate.ToString("G3")] = Math.Round(score, 4);
+                    if (score > best) { best = score; bestRate = rate; }
+                }
+                scores[strategy] = perRate;
+                chosen[strategy] = bestRate;
+            }
+            return new JsonObject { ["stream"] = $"pat0001 T1c, first {tuning.Count} evaluation slices, 5 clicks", ["score"] = "mean Dice over clicks 1..5", ["scores"] = scores, ["chosen"] = chosen };
+        }
+
+        /// <summary>FLAIR-trained model on the T1c stream of all four cases, every strategy.</summary>
+        public JsonObject Brain()
+        {
+            var task = SegmentationTask.BrainLesion;
+            var samples = BrainT1c();
+            var rows = new JsonObject();
+            foreach (string strategy in AdaptationStrategies.Names)
+            {
+                double rate = RateFor(strategy, task);
+                var (stream, _, learner) = Stream("brain-flair", strategy, rate, samples, 10, strategy);
+                learner.Dispose();
+                rows[strategy] = Row(stream, task, 10, rate);
+            }
+            return new JsonObject { ["stream"] = $"BraTS 2013 T1c, cases {string.Join(",", BrainSlices.Cases(Brats))}, every 3rd lesion slice ({samples.Count} images), file order, 10 clicks", ["rows"] = rows };
+        }
+
+        /// <summary>PI+MI on the T1c stream in file order, random order and hardest-first.</summary>
+        public JsonObject Order()
+        {
+            var task = SegmentationTask.BrainLesion;
+            var samples = BrainT1c();
+            var rows = new JsonObject();
+            double rate = RateFor("pi+mi", task);
+            var (frozen, _) = Checkpoint.Load(ModelCatalog.Resolve("brain-flair"));
+            var frozenDice = InteractiveEvaluator.Frozen(frozen, task, samples, 1).Select(r => r.DicePerClick[0][0]).ToList();
+            foreach (string order in StreamOrder.Names)
+            {
+                var ordered = StreamOrder.Apply(order, samples, seed, _ => frozenDice);
+                var (stream, _, learner) = Stream("brain-flair", "pi+mi", rate, ordered, 10, order);
+                learner.Dispose();
+                rows[order] = Row(stream, task, 10, rate);
+            }
+            return new JsonObject { ["stream"] = $"BraTS 2013 T1c ({samples.Count} images), pi+mi, 10 clicks, random seed {seed}", ["rows"] = rows };
+        }
+
+        /// <summary>Source (FLAIR) validation with the frozen model, after adapting on the T1c stream, and after re-adapting on source images.</summary>
+        public JsonObject Retention()
+        {
+            var task = SegmentationTask.BrainLesion;
+            var sourceValidation = TaskData.Load(task, Brats, "flair", ["pat0004"], null, forTraining: false);
+            var sourceTrain = TaskData.Load(task, Brats, "flair", ["pat0001", "pat0002", "pat0003"], null, forTraining: false);
+            double rate = RateFor("pi+mi", task);
+            var rows = new JsonObject();
+
+            var (frozenStream, _, frozen) = Stream("brain-flair", "none", null, sourceValidation, 10, "frozen");
+            frozen.Dispose();
+            rows["frozen"] = Row(frozenStream, task, 10, 0);
+
+            var (_, _, adapted) = Stream("brain-flair", "pi+mi", rate, BrainT1c(), 10, "adapt on T1c");
+            rows["adapted, no re-adapt"] = Row(FrozenRun(adapted, sourceValidation), task, 10, 0);
+            OnlineStream.Run(adapted, sourceTrain, 10, (n, _) => { if (n % 20 == 0) Console.Error.WriteLine($"  re-adapt [{n}/{sourceTrain.Count}]"); });
+            rows["re-adapted on source"] = Row(FrozenRun(adapted, sourceValidation), task, 10, 0);
+            adapted.Dispose();
+            return new JsonObject
+            {
+                ["stream"] = $"source validation: pat0004 FLAIR ({sourceValidation.Count} images), evaluated frozen; adaptation: pi+mi on the T1c stream; re-adaptation: pi+mi on pat0001-0003 FLAIR ({sourceTrain.Count} images)",
+                ["rows"] = rows,
+            };
+        }
+
+        /// <summary>Evaluates a learner's current weights without changing them.</summary>
+        static StreamResult FrozenRun(OnlineLearner learner, IReadOnlyList<SliceSample> samples)
+        {
+            string folder = Path.Combine(Path.GetTempPath(), "oaims-frozen-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                learner.ExportCheckpoint(folder, "adapted");
+                var (network, card) = Checkpoint.Load(folder);
+                using var frozen = new OnlineLearner(network, card, "none");
+                return OnlineStream.Run(frozen, samples, 10);
+            }
+            finally { Directory.Delete(folder, recursive: true); }
+        }
+
+        /// <summary>fundus-odoc on the Drishti-GS1 test split under synthetic shifts, frozen and adapting.</summary>
+        public JsonObject Fundus()
+        {
+            var (_, card) = Checkpoint.Load(ModelCatalog.Resolve("fundus-odoc"));
+            var task = card.ToTask();
+            var test = TaskData.Load(task, Drishti, null, null, "test", forTraining: false);
+            var rows = new JsonObject();
+            foreach (string shift in new[] { "none", "gamma:0.5+colour:0.8", "blur:3" })
+            {
+                var shifted = shift == "none" ? test : test.Select(SyntheticShift.Parse(shift).Apply).ToList();
+                foreach (string strategy in shift == "none" ? ["none"] : new[] { "none", "mi", "pi", "pi+mi" })
+                {
+                    double rate = AdaptationStrategies.DefaultLearningRate(strategy, task);
+                    var (stream, _, learner) = Stream("fundus-odoc", strategy, rate, shifted, 10, $"{shift} {strategy}");
+                    learner.Dispose();
+                    rows[$"{shift} | {strategy}"] = Row(stream, task, 10, rate);
+                }
+            }
+            return new JsonObject { ["stream"] = $"Drishti-GS1 test split ({test.Count} images), file order, 10 clicks; shifts applied to every image", ["rows"] = rows };
+        }
+    }
+}
