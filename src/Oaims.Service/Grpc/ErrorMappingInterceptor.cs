@@ -62,6 +62,8 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         AuthenticationFailedException => (StatusCode.Unauthenticated, e.Message),
         AlreadyExistsException => (StatusCode.AlreadyExists, e.Message),
         ObjectDisposedException => (StatusCode.Unavailable, "The server is shutting down."),
+        // The client went away mid-call (e.g. an upload stream broken off): not a server fault.
+        IOException when context is not null && context.CancellationToken.IsCancellationRequested => (StatusCode.Cancelled, "The client cancelled the call or lost the connection."),
         // A committed session taking more clicks, a session used after it was closed, ...
         InvalidOperationException => (StatusCode.FailedPrecondition, e.Message),
         OperationCanceledException when context is not null && context.Deadline <= DateTime.UtcNow =>
