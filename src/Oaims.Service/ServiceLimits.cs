@@ -29,5 +29,8 @@ public sealed record ServiceLimits
             || MaxStoredImageBytes < 1 || DefaultLeaseSeconds < 1 || MaxLeaseSeconds < DefaultLeaseSeconds || MaxWorkspaces < 1
             || UploadChunkBytes < 1 || UploadChunkBytes >= MaxMessageBytes || MaskChunkVoxels < 1)
             throw new ArgumentException("The service limits must be positive, the lease default at most its maximum, and upload chunks smaller than a message.");
+        // One upload and one label volume are single arrays.
+        if (MaxUploadBytes > Array.MaxLength || MaxVoxels > Array.MaxLength)
+            throw new ArgumentException($"Uploads and images are limited to {Array.MaxLength} bytes and voxels on this platform.");
     }
 }

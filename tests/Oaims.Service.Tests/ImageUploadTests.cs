@@ -25,6 +25,20 @@ public sealed class ImageUploadTests
     }
 
     [Fact]
+    public void A_payload_larger_than_the_first_buffer_arrives_whole_in_many_chunks()
+    {
+        var description = new ImageDescription([1024, 1024, 5], 1, UploadVoxelType.UInt8, ImageDescription.Identity, null, null);
+        var payload = Enumerable.Range(0, 5 << 20).Select(i => (byte)(i * 7)).ToArray();
+        using var upload = new ImageUpload(description, Limits);
+        for (int offset = 0; offset < payload.Length; offset += 300_000)
+            upload.Append(payload.AsSpan(offset, Math.Min(300_000, payload.Length - offset)));
+        var (fingerprint, image) = upload.Finish();
+        Assert.Equal(ImageFingerprint.Of(description, payload), fingerprint);
+        Assert.Equal(payload[^1], image.Channels[0][^1]);
+        Assert.Equal(payload[3_000_001], image.Channels[0][3_000_001]);
+    }
+
+    [Fact]
     public void The_fingerprint_is_sha256_of_the_documented_header_and_the_payload()
     {
         double[] m = [2, 0, 0, -10, 0, 2, 0, 5, 0, 0, 3, 1, 0, 0, 0, 1];

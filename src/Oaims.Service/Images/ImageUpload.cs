@@ -11,7 +11,9 @@ public sealed class ImageUpload : IDisposable
 {
     readonly ImageDescription _description;
     readonly ImageFingerprint _fingerprint;
-    readonly byte[] _payload;
+    readonly int _expected;
+    // Grows as data arrives, so a header that promises a gigabyte costs nothing until the bytes really come.
+    byte[] _payload;
     long _received;
 
     public ImageUpload(ImageDescription description, ServiceLimits limits)
@@ -19,15 +21,18 @@ public sealed class ImageUpload : IDisposable
         description.Validate(limits);
         _description = description;
         _fingerprint = new ImageFingerprint(description);
-        _payload = GC.AllocateUninitializedArray<byte>(checked((int)description.PayloadBytes));
+        _expected = checked((int)description.PayloadBytes);
+        _payload = GC.AllocateUninitializedArray<byte>(Math.Min(_expected, 1 << 22));
     }
 
     public long Received => _received;
 
     public void Append(ReadOnlySpan<byte> chunk)
     {
+        if (_received + chunk.Length > _expected)
+            throw new ArgumentException($"The upload sends more than the {_expected} bytes its header declares ({string.Join("x", _description.Dims)}, {_description.Channels} channel(s), {_description.VoxelType}).");
         if (_received + chunk.Length > _payload.Length)
-            throw new ArgumentException($"The upload sends more than the {_payload.Length} bytes its header declares ({string.Join("x", _description.Dims)}, {_description.Channels} channel(s), {_description.VoxelType}).");
+            Array.Resize(ref _payload, (int)Math.Min(_expected, Math.Max(_received + chunk.Length, 2L * _payload.Length)));
         chunk.CopyTo(_payload.AsSpan((int)_received));
         _fingerprint.Append(chunk);
         _received += chunk.Length;
@@ -36,8 +41,8 @@ public sealed class ImageUpload : IDisposable
     /// <summary>Checks completeness, the fingerprint and the voxel values; returns the fingerprint and the decoded image.</summary>
     public (string Fingerprint, Volume Image) Finish()
     {
-        if (_received != _payload.Length)
-            throw new ArgumentException($"The upload ended after {_received} of the {_payload.Length} bytes its header declares: the stream was cut short.");
+        if (_received != _expected)
+            throw new ArgumentException($"The upload ended after {_received} of the {_expected} bytes its header declares: the stream was cut short.");
         string fingerprint = _fingerprint.Finish();
         if (_description.Fingerprint is { Length: > 0 } claimed && claimed != fingerprint)
             throw new ArgumentException($"The data does not match the fingerprint the client sent ({claimed[..12]}... vs {fingerprint[..12]}...): it was changed or corrupted on the way.");
