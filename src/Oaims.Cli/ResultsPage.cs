@@ -1,3 +1,4 @@
+using Oaims.Imaging;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;

@@ -1,3 +1,4 @@
+using Oaims.Imaging;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Oaims.Learning.Network;

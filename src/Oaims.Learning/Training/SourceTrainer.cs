@@ -1,3 +1,4 @@
+using Oaims.Imaging;
 using System.Diagnostics;
 using System.Text.Json;
 using Oaims.Interaction;
