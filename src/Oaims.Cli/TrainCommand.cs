@@ -58,9 +58,10 @@ public static class TrainCommand
             Console.Error.WriteLine($"{train.Count} training images, {validation.Count} validation images; architecture {string.Join("/", options.ResolvedArchitecture.EncoderWidths)}+{options.ResolvedArchitecture.BottleneckWidth}.");
 
             string commandLine = "oaims " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
+            string? commit = SourceControl.Commit(); // the code that trains is the code checked out now, not at the end
             TrainingCard Provenance(TrainingCard card) => card with
             {
-                Data = dataDir, Modality = mod, Commit = SourceControl.Commit(),
+                Data = dataDir, Modality = mod, Commit = commit,
                 TrainCases = [.. trainIds ?? [parse.GetValue(trainSplit)!]], ValidationCases = [.. validationIds ?? [parse.GetValue(validationSplit)!]],
             };
             ModelCard Describe(TrainingCard card) => new()
