@@ -148,7 +148,7 @@ public static class ExperimentsCommand
         public JsonObject Order()
         {
             var task = SegmentationTask.BrainLesion;
-            var samples = BrainT1c();
+            var samples = EverySecond(BrainT1c());
             var rows = new JsonObject();
             double rate = RateFor("pi+mi", task);
             var (frozen, _) = Checkpoint.Load(ModelCatalog.Resolve("brain-flair"));
@@ -160,7 +160,7 @@ public static class ExperimentsCommand
                 learner.Dispose();
                 rows[order] = Row(stream, task, 10, rate);
             }
-            return new JsonObject { ["stream"] = $"BraTS 2013 T1c ({samples.Count} images), pi+mi, 10 clicks, random seed {seed}", ["rows"] = rows };
+            return new JsonObject { ["stream"] = $"every 2nd image of the BraTS 2013 T1c stream ({samples.Count} images, to fit the CPU budget), pi+mi, 10 clicks, random seed {seed}", ["rows"] = rows };
         }
 
         /// <summary>Source (FLAIR) validation with the frozen model, after adapting on the T1c stream, and after re-adapting on source images.</summary>
@@ -168,7 +168,7 @@ public static class ExperimentsCommand
         {
             var task = SegmentationTask.BrainLesion;
             var sourceValidation = TaskData.Load(task, Brats, "flair", ["pat0004"], null, forTraining: false);
-            var sourceTrain = TaskData.Load(task, Brats, "flair", ["pat0001", "pat0002", "pat0003"], null, forTraining: false);
+            var sourceTrain = EverySecond(TaskData.Load(task, Brats, "flair", ["pat0001", "pat0002", "pat0003"], null, forTraining: false));
             double rate = RateFor("pi+mi", task);
             var rows = new JsonObject();
 
@@ -176,17 +176,21 @@ public static class ExperimentsCommand
             frozen.Dispose();
             rows["frozen"] = Row(frozenStream, task, 10, 0);
 
-            var (_, _, adapted) = Stream("brain-flair", "pi+mi", rate, BrainT1c(), 10, "adapt on T1c");
+            var target = EverySecond(BrainT1c());
+            var (_, _, adapted) = Stream("brain-flair", "pi+mi", rate, target, 10, "adapt on T1c");
             rows["adapted, no re-adapt"] = Row(FrozenRun(adapted, sourceValidation), task, 10, 0);
             OnlineStream.Run(adapted, sourceTrain, 10, (n, _) => { if (n % 20 == 0) Console.Error.WriteLine($"  re-adapt [{n}/{sourceTrain.Count}]"); });
             rows["re-adapted on source"] = Row(FrozenRun(adapted, sourceValidation), task, 10, 0);
             adapted.Dispose();
             return new JsonObject
             {
-                ["stream"] = $"source validation: pat0004 FLAIR ({sourceValidation.Count} images), evaluated frozen; adaptation: pi+mi on the T1c stream; re-adaptation: pi+mi on pat0001-0003 FLAIR ({sourceTrain.Count} images)",
+                ["stream"] = $"source validation: pat0004 FLAIR ({sourceValidation.Count} images), evaluated frozen; adaptation: pi+mi on every 2nd image of the T1c stream ({target.Count}); re-adaptation: pi+mi on every 2nd evaluation slice of pat0001-0003 FLAIR ({sourceTrain.Count} images)",
                 ["rows"] = rows,
             };
         }
+
+        /// <summary>Every second image: halves the cost of the order and retention streams on a 2-core CPU.</summary>
+        static List<SliceSample> EverySecond(IReadOnlyList<SliceSample> samples) => samples.Where((_, i) => i % 2 == 0).ToList();
 
         /// <summary>Evaluates a learner's current weights without changing them.</summary>
         static StreamResult FrozenRun(OnlineLearner learner, IReadOnlyList<SliceSample> samples)
@@ -212,7 +216,7 @@ public static class ExperimentsCommand
             foreach (string shift in new[] { "none", "gamma:0.5+colour:0.8", "blur:3" })
             {
                 var shifted = shift == "none" ? test : test.Select(SyntheticShift.Parse(shift).Apply).ToList();
-                foreach (string strategy in shift == "none" ? ["none"] : new[] { "none", "mi", "pi", "pi+mi" })
+                foreach (string strategy in shift == "none" ? ["none"] : new[] { "none", "pi+mi" })
                 {
                     double rate = AdaptationStrategies.DefaultLearningRate(strategy, task);
                     var (stream, _, learner) = Stream("fundus-odoc", strategy, rate, shifted, 10, $"{shift} {strategy}");
