@@ -211,12 +211,12 @@ public static class ExperimentsCommand
         {
             var (_, card) = Checkpoint.Load(ModelCatalog.Resolve("fundus-odoc"));
             var task = card.ToTask();
-            var test = TaskData.Load(task, Drishti, null, null, "test", forTraining: false);
+            var test = EverySecond(TaskData.Load(task, Drishti, null, null, "test", forTraining: false));
             var rows = new JsonObject();
-            foreach (string shift in new[] { "none", "gamma:0.5+colour:0.8", "blur:3" })
+            foreach (string shift in new[] { "gamma:0.5+colour:0.8", "blur:3" })
             {
-                var shifted = shift == "none" ? test : test.Select(SyntheticShift.Parse(shift).Apply).ToList();
-                foreach (string strategy in shift == "none" ? ["none"] : new[] { "none", "pi+mi" })
+                var shifted = test.Select(SyntheticShift.Parse(shift).Apply).ToList();
+                foreach (string strategy in new[] { "none", "pi+mi" })
                 {
                     double rate = AdaptationStrategies.DefaultLearningRate(strategy, task);
                     var (stream, _, learner) = Stream("fundus-odoc", strategy, rate, shifted, 10, $"{shift} {strategy}");
@@ -224,7 +224,7 @@ public static class ExperimentsCommand
                     rows[$"{shift} | {strategy}"] = Row(stream, task, 10, rate);
                 }
             }
-            return new JsonObject { ["stream"] = $"Drishti-GS1 test split ({test.Count} images), file order, 10 clicks; shifts applied to every image", ["rows"] = rows };
+            return new JsonObject { ["stream"] = $"every 2nd image of the Drishti-GS1 test split ({test.Count} images, to fit the CPU budget; unshifted figures: README), file order, 10 clicks; shifts applied to every image", ["rows"] = rows };
         }
     }
 }
