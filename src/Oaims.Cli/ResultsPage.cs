@@ -107,7 +107,7 @@ public static class ResultsPage
                 var noc = perStructure ? node!["noc"]![s]! : node!["noc"]!;
                 return new[] { F(dice["1"]), F(dice["5"]), F(dice["10"]), F(noc["80"], "F2"), F(noc["90"], "F2") };
             });
-            page.AppendLine($"| {run} | {string.Join(" | ", cells)} |");
+            page.AppendLine($"| {run.Replace(" | ", ", ")} | {string.Join(" | ", cells)} |");
         }
         page.AppendLine();
         Plot(folder, $"{name}_dice_vs_clicks.png", title, "clicks", "mean Dice (first structure)", rows,
@@ -127,7 +127,9 @@ public static class ResultsPage
         page.AppendLine($"| MI (one step after a click) | {F(adaptation["median_click_update_ms"], "F0")} | 250 |");
         page.AppendLine($"| PI (both stages, per image) | {F(adaptation["median_image_update_ms"], "F0")} | 410 |");
         page.AppendLine();
-        page.AppendLine("From the pi+mi row of the brain run above (2-core CPU; the paper's CPU is not named). The paper's network is");
+        page.AppendLine("From the pi+mi row of the brain run above (2-core CPU; the paper's CPU is not named). `make experiments` ran its");
+        page.AppendLine("sections in parallel processes and beside a training run here, so these medians are inflated: `make bench` times a");
+        page.AppendLine("click on an otherwise idle machine (docs/benchmarks.md). The paper's network is");
         page.AppendLine("about 10x larger (12/72/144/288+576); ours is sized for interactive clicks on 2 cores (README).");
         page.AppendLine();
     }
