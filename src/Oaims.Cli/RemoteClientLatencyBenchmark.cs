@@ -209,14 +209,5 @@ public static class LatencyBenchmark
     }
 
     /// <summary>Replaces this benchmark's section of the file (between its markers), or appends it; other sections are kept.</summary>
-    public static void WriteSection(string path, string section)
-    {
-        string existing = File.Exists(path) ? File.ReadAllText(path) : "# Benchmarks\n\n";
-        int start = existing.IndexOf(Begin, StringComparison.Ordinal), end = existing.IndexOf(End, StringComparison.Ordinal);
-        string updated = start >= 0 && end > start
-            ? existing[..start] + section.TrimEnd('\n') + existing[(end + End.Length)..]
-            : existing.TrimEnd('\n') + "\n\n" + section;
-        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder) Directory.CreateDirectory(folder);
-        File.WriteAllText(path, updated);
-    }
+    public static void WriteSection(string path, string section) => MarkdownSection.Replace(path, Begin, End, section.TrimEnd('\n'));
 }
