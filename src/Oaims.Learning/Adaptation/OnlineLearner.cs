@@ -95,7 +95,7 @@ public sealed class OnlineLearner : IDisposable
     public void RestoreVersion(long version, string kind = "rollback")
     {
         if (version == Version) return;
-        if (version == 0) { ResetToSource(); return; }
+        if (version == 0) { RestoreSource(kind); return; }
         var snapshot = _recent.FirstOrDefault(s => s.Version == version).Snapshot
                        ?? throw new ArgumentException(version > _lastVersion || version < 0
                            ? $"Version {version} does not exist (latest is {_lastVersion})."
@@ -106,13 +106,16 @@ public sealed class OnlineLearner : IDisposable
     }
 
     /// <summary>Back to the source weights and a fresh optimizer; the history is kept.</summary>
-    public void ResetToSource()
+    public void ResetToSource() => RestoreSource("reset");
+
+    // Undo or rollback to version 0 restores the source too, but is recorded as what the user asked for.
+    void RestoreSource(string kind)
     {
         if (Version == 0) return;
         SnapshotOf(Version);
         _source.Restore(_parameters, _optimizer);
         Strategy = AdaptationStrategies.Create(Strategy.Name); // strategies with state (TSCA's teacher) start again too
-        NewVersion("reset", 0, null);
+        NewVersion(kind, 0, null);
     }
 
     /// <summary>SHA-256 of the current weights: equal checksums mean identical weights.</summary>
