@@ -29,10 +29,12 @@ public static class EvalCommand
         var clicks = WithDefault("--clicks", 10, "clicks per image");
         var order = WithDefault("--order", "file", $"image order: {string.Join(", ", StreamOrder.Names)}");
         var seed = WithDefault("--seed", 0, "seed for the random order");
+        var sliceOffset = WithDefault("--slice-offset", 0, "brain: which of every 3 lesion slices (0 = the evaluation stream; 1, 2 = tuning streams disjoint from it)");
+        var every = WithDefault("--every", 1, "keep every n-th image of the stream (cheaper runs)");
         var shift = Optional("--shift", "synthetic shift applied to every image (fundus: gamma:0.6, blur:2, colour:0.8)");
 
         var command = new Command("eval", "Evaluate a model with the simulated user, frozen or adapting online.");
-        foreach (var o in new Option[] { model, data, output, modality, cases, split, strategy, learningRate, clicks, order, seed, shift }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, data, output, modality, cases, split, strategy, learningRate, clicks, order, seed, shift, sliceOffset, every }) command.Options.Add(o);
         command.SetAction(parse => Guarded(() =>
         {
             TorchRuntime.UseThreads();
@@ -43,7 +45,9 @@ public static class EvalCommand
             var (network, card) = Checkpoint.Load(modelFolder);
             using var learner = new OnlineLearner(network, card, strategyName, parse.GetValue(learningRate));
             var task = learner.Task;
-            var samples = TaskData.Load(task, parse.GetValue(data)!, parse.GetValue(modality), SplitList(parse.GetValue(cases)), parse.GetValue(split), forTraining: false);
+            var samples = TaskData.Load(task, parse.GetValue(data)!, parse.GetValue(modality), SplitList(parse.GetValue(cases)), parse.GetValue(split), forTraining: false, parse.GetValue(sliceOffset));
+            if (parse.GetValue(every) < 1) throw new ArgumentException("--every must be at least 1.");
+            samples = samples.Where((_, i) => i % parse.GetValue(every) == 0).ToList();
             if (samples.Count == 0) throw new ArgumentException("No images matched the selection.");
             if (parse.GetValue(shift) is { } shiftSpec) samples = samples.Select(SyntheticShift.Parse(shiftSpec).Apply).ToList();
             samples = StreamOrder.Apply(parse.GetValue(order)!, samples, parse.GetValue(seed), FrozenDiceAtOne(modelFolder, task));

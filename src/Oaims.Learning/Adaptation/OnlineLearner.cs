@@ -76,7 +76,14 @@ public sealed class OnlineLearner : IDisposable
             if (double.IsFinite(lossValue))
             {
                 loss.backward();
-                if (AllFinite(_parameters.Select(p => p.grad).OfType<Tensor>()))
+                if (!GradientsFinite())
+                {
+                    // Seen rarely with LibTorch 2.10 on this CPU: a finite loss whose first-layer weight gradient
+                    // comes back all NaN, and the same step recomputed is fine. One retry, then the guard decides.
+                    _optimizer.zero_grad();
+                    computeLoss().backward();
+                }
+                if (GradientsFinite())
                 {
                     _optimizer.step();
                     applied = AllFinite(_parameters);
@@ -86,6 +93,7 @@ public sealed class OnlineLearner : IDisposable
             _optimizer.zero_grad();
         }
         if (applied) NewVersion(kind, null, lossValue);
+        DropOldSnapshots();
         var step = new AdaptationStep(index, kind, lossValue, clock.Elapsed.TotalMilliseconds, Version, applied);
         report?.Invoke(step);
         return step;
@@ -103,6 +111,7 @@ public sealed class OnlineLearner : IDisposable
         SnapshotOf(Version); // keep the state we leave, so it can be rolled back to
         snapshot.Restore(_parameters, _optimizer);
         NewVersion(kind, version, null);
+        DropOldSnapshots(); // only now: the snapshot just restored may have been the oldest
     }
 
     /// <summary>Back to the source weights and a fresh optimizer; the history is kept.</summary>
@@ -116,6 +125,7 @@ public sealed class OnlineLearner : IDisposable
         _source.Restore(_parameters, _optimizer);
         Strategy = AdaptationStrategies.Create(Strategy.Name); // strategies with state (TSCA's teacher) start again too
         NewVersion(kind, 0, null);
+        DropOldSnapshots();
     }
 
     /// <summary>SHA-256 of the current weights: equal checksums mean identical weights.</summary>
@@ -173,7 +183,7 @@ public sealed class OnlineLearner : IDisposable
     InteractiveUNet SourceNetworkCopy()
     {
         var copy = new InteractiveUNet(Network.Config);
-        var optimizer = optim.Adam(copy.parameters(), LearningRate);
+        using var optimizer = optim.Adam(copy.parameters(), LearningRate);
         _source.Restore(copy.parameters().ToList(), optimizer);
         return copy;
     }
@@ -191,14 +201,26 @@ public sealed class OnlineLearner : IDisposable
         if (existing.Snapshot is not null) return existing.Snapshot;
         var snapshot = LearnerSnapshot.Capture(_parameters, _optimizer);
         _recent.AddLast((version, snapshot));
-        while (_recent.Count > _snapshotCapacity) _recent.RemoveFirst();
         return snapshot;
     }
+
+    void DropOldSnapshots()
+    {
+        while (_recent.Count > _snapshotCapacity)
+        {
+            _recent.First!.Value.Snapshot.Dispose();
+            _recent.RemoveFirst();
+        }
+    }
+
+    bool GradientsFinite() => AllFinite(_parameters.Select(p => p.grad).OfType<Tensor>());
 
     static bool AllFinite(IEnumerable<Tensor> tensors) => tensors.All(t => t.isfinite().all().item<bool>());
 
     public void Dispose()
     {
+        foreach (var (_, snapshot) in _recent) snapshot.Dispose();
+        _source.Dispose();
         _optimizer.Dispose();
         Network.Dispose();
     }

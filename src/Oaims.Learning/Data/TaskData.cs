@@ -6,7 +6,9 @@ public static class TaskData
     /// <param name="cases">Brain: case folders to use (all when null). Fundus: image ids to keep (all when null).</param>
     /// <param name="split">Fundus: the manifest split (train/test); brain data have no split column.</param>
     /// <param name="forTraining">Brain: every qualifying slice plus lesion-free slices, instead of every 3rd lesion slice.</param>
-    public static List<SliceSample> Load(SegmentationTask task, string dataDirectory, string? modality, IReadOnlyList<string>? cases, string? split, bool forTraining)
+    /// <param name="sliceOffset">Brain evaluation: which slice of every 3 lesion slices (0: the evaluation stream; 1 or 2:
+    /// tuning streams that share no slice with it).</param>
+    public static List<SliceSample> Load(SegmentationTask task, string dataDirectory, string? modality, IReadOnlyList<string>? cases, string? split, bool forTraining, int sliceOffset = 0)
     {
         if (!Directory.Exists(dataDirectory)) throw new DirectoryNotFoundException($"Data folder {dataDirectory} does not exist.");
         if (task == SegmentationTask.BrainLesion || task.Name == SegmentationTask.BrainLesion.Name)
@@ -15,7 +17,8 @@ public static class TaskData
             var chosen = cases ?? available;
             var unknown = chosen.Except(available).ToList();
             if (unknown.Count > 0) throw new ArgumentException($"Unknown case(s) {string.Join(", ", unknown)} in {dataDirectory}; it holds {string.Join(", ", available)}.");
-            var selection = forTraining ? new BrainSlices.Selection(EveryNth: 1, EmptyEveryNth: 4) : new BrainSlices.Selection();
+            if (sliceOffset is < 0 or > 2) throw new ArgumentException($"The slice offset must be 0, 1 or 2, got {sliceOffset}.");
+            var selection = forTraining ? new BrainSlices.Selection(EveryNth: 1, EmptyEveryNth: 4) : new BrainSlices.Selection(Offset: sliceOffset);
             return BrainSlices.Load(dataDirectory, modality ?? "flair", chosen, selection);
         }
         var images = FundusImages.Load(dataDirectory, split);
