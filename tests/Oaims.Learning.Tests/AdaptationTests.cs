@@ -134,6 +134,34 @@ public class AdaptationTests
     }
 
     [Fact]
+    public void RollbackToTheOldestKeptVersionRestoresItsWeightsAndAdamState()
+    {
+        var (network, card) = TinyModels.Create();
+        using var learner = new OnlineLearner(network, card, "mi", learningRate: 1e-3, snapshotCapacity: 2);
+        using var predictor = new Predictor(learner.Network, learner.Task, TinyModels.Phantom());
+        Tensor Loss() => predictor.Logits([], withGradient: true).square().mean();
+        var weightsAt = new Dictionary<long, float[]>();
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.True(learner.Step("mi", i, Loss).Applied);
+            weightsAt[learner.Version] = FlatWeights(learner);
+        }
+
+        // Kept: versions 2 and 3 (capacity 2) besides the source; 2 is the oldest and must survive its own restore.
+        learner.RestoreVersion(2);
+        Assert.Equal(weightsAt[2], FlatWeights(learner));
+        // With Adam's moments and step count back at version 2, the same update lands on version 3's weights.
+        learner.Step("mi", 0, Loss);
+        Assert.True(MaxDifference(weightsAt[3], FlatWeights(learner)) < 1e-6);
+        Assert.Throws<ArgumentException>(() => learner.RestoreVersion(1));
+    }
+
+    static float[] FlatWeights(OnlineLearner learner) =>
+        learner.Network.parameters().SelectMany(p => p.detach().cpu().contiguous().data<float>().ToArray()).ToArray();
+
+    static double MaxDifference(float[] a, float[] b) => a.Zip(b, (x, y) => (double)Math.Abs(x - y)).Max();
+
+    [Fact]
     public void SavedLearnerLoadsWithTheSameWeightsVersionAndHistory()
     {
         var (network, card) = TinyModels.Create();
