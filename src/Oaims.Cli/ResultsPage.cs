@@ -78,7 +78,7 @@ public static class ResultsPage
     {
         page.AppendLine("## Learning rates (tuned alike for every strategy)");
         page.AppendLine();
-        page.AppendLine($"Each adaptive strategy, ours and the baselines, got the rate from {{0.3, 1, 3}} x the method's brain rate (5e-5) that " +
+        page.AppendLine($"Each adaptive strategy, ours and the baselines, got the rate from {tune["grid"]?.ToString() ?? "{0.3, 1, 3}"} x the method's brain rate (5e-5) that " +
                         $"scored best on the tuning stream ({tune["stream"]}; score: {tune["score"]}). {Provenance(tune)}");
         page.AppendLine();
         page.AppendLine("| strategy | scores by learning rate | chosen |");

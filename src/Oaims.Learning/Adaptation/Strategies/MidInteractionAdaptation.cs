@@ -6,7 +6,7 @@ namespace Oaims.Learning.Adaptation.Strategies;
 /// <summary>
 /// Mid-interaction adaptation (MI, method.md): when click t arrives, the prediction with all t clicks is the
 /// pseudo-label; one Adam step on DiceFocal(P_{t-1}, P_t*) + 200 * CCG on the new click only, where P_{t-1}
-/// is the prediction from the earlier clicks (the click-free proposal for the first click).
+/// is the prediction from the earlier clicks. The first click brings no update (as in the reference code).
 /// </summary>
 public sealed class MidInteractionAdaptation : IAdaptationStrategy
 {
@@ -15,6 +15,9 @@ public sealed class MidInteractionAdaptation : IAdaptationStrategy
     public void AfterClick(ClickContext context)
     {
         var predictor = context.Predictor;
+        // From the second click on: before the first there is only the click-free proposal, and teaching it
+        // the one-click answer made later clicks count for less (docs/results.md, tuning stream).
+        if (context.Clicks.Count < 2) return;
         if (predictor.Fitting.Click(context.NewClick) is not { } newClick) return;
         using var withNewClick = predictor.Logits(context.Clicks);
         using var pseudoLabel = Predictor.PseudoLabel(withNewClick);
