@@ -52,7 +52,7 @@ def test_a_point_placed_in_slicer_becomes_a_click_whose_mask_lands_in_the_segmen
     assert not listener.errors(), listener.errors()
     (record, result), = listener.named("click_done")
     assert record.voxel == (i, j, k) and record.axis == 2 and result.slice == k
-    assert record.steps and record.model_version == result.model_version
+    assert not record.steps and result.model_version == 0  # MI learns from the second click on
     server_mask = work.session.mask()
     segment = scene.segment(work.segmentation_node, work.segment_id)
     assert server_mask.any() and np.array_equal(segment, (server_mask == 1).astype(np.uint8))
@@ -60,6 +60,10 @@ def test_a_point_placed_in_slicer_becomes_a_click_whose_mask_lands_in_the_segmen
     settle(logic)
     assert not scene.segment(work.segmentation_node, work.segment_id).any()
     logic.click_at(geometry.ijk_to_ras(moved @ affine, (i, j, k)), positive=True)
+    logic.click_at(geometry.ijk_to_ras(moved @ affine, (10, 10, k)), positive=False)
+    settle(logic)
+    record, result = listener.named("click_done")[-1]
+    assert record.steps and record.model_version == result.model_version == 1
     logic.accept()
     settle(logic)
     (committed,), = listener.named("committed")

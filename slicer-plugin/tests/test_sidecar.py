@@ -124,10 +124,11 @@ def test_reset_and_rollback_are_new_versions_that_keep_the_history(client, t1c, 
     i, j, k = lesion_centre(lesion)
     session.click(2, (i, j, k), True)
     session.click(2, (10, 10, k), False)
+    session.click(2, (12, 12, k), False)
     session.close()
     before = client.versions(name)
     assert len(before.versions) >= 3, before
-    target = before.versions[1].version  # the click's first update (version 0, the source, is what reset restores)
+    target = before.versions[1].version  # the second click's update (MI learns from the second click on) (version 0, the source, is what reset restores)
     rolled = client.rollback(name, target)
     reset = client.reset(name)
     after = client.versions(name)

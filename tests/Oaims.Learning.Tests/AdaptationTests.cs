@@ -8,10 +8,10 @@ namespace Oaims.Learning.Tests;
 
 public class AdaptationTests
 {
-    // MI's CCG term: the prediction from the earlier clicks (none here) against the pseudo-label made with the new click.
-    static double CcgAtClick(Predictor predictor, Tensor pseudoLabel, Click click)
+    // MI's CCG term: the prediction from the earlier clicks against the pseudo-label made with the new click.
+    static double CcgAtClick(Predictor predictor, Tensor pseudoLabel, IReadOnlyList<Click> earlier, Click click)
     {
-        using var logits = predictor.Logits([]);
+        using var logits = predictor.Logits(earlier);
         using var loss = ClickCentredGaussianLoss.Compute(logits, pseudoLabel, [[click]]);
         return loss.item<float>();
     }
@@ -22,14 +22,17 @@ public class AdaptationTests
         var (network, card) = TinyModels.Create();
         using var learner = new OnlineLearner(network, card, "mi", learningRate: 1e-3);
         var sample = TinyModels.Phantom();
-        var click = SimulatedUser.FirstClick(sample.Truth!)!.Value;
+        var first = SimulatedUser.FirstClick(sample.Truth!)!.Value;
         using var predictor = new Predictor(learner.Network, learner.Task, sample);
-
-        using var pseudoLabel = Predictor.PseudoLabel(predictor.Logits([click]));
-        double before = CcgAtClick(predictor, pseudoLabel, click);
         var steps = new List<AdaptationStep>();
-        learner.Strategy.AfterClick(new ClickContext(learner, predictor, [click], steps.Add));
-        double after = CcgAtClick(predictor, pseudoLabel, click);
+        learner.Strategy.AfterClick(new ClickContext(learner, predictor, [first], steps.Add));
+        Assert.Empty(steps); // MI starts at the second click
+        var click = SimulatedUser.NextClick(sample.Truth!, predictor.Predict([first]))!.Value;
+
+        using var pseudoLabel = Predictor.PseudoLabel(predictor.Logits([first, click]));
+        double before = CcgAtClick(predictor, pseudoLabel, [first], click);
+        learner.Strategy.AfterClick(new ClickContext(learner, predictor, [first, click], steps.Add));
+        double after = CcgAtClick(predictor, pseudoLabel, [first], click);
 
         Assert.Single(steps);
         Assert.True(steps[0].Applied);
@@ -117,7 +120,9 @@ public class AdaptationTests
         string source = learner.WeightsChecksum();
         var sample = TinyModels.Phantom();
         using var interaction = new SliceInteraction(learner, sample);
-        interaction.AddClick(SimulatedUser.FirstClick(sample.Truth!)!.Value);
+        var first = SimulatedUser.FirstClick(sample.Truth!)!.Value;
+        interaction.AddClick(first);
+        interaction.AddClick(SimulatedUser.NextClick(sample.Truth!, interaction.Mask!) ?? first);
         long afterClick = learner.Version;
         string afterOne = learner.WeightsChecksum();
         interaction.Commit(sample.Truth);

@@ -14,6 +14,9 @@ public sealed class ClickRoundTripTests(ServerFixture server)
     {
         string workspace = await server.NewWorkspaceAsync("mi");
         var session = await server.OpenAsync(workspace, Brain2D(seed: 20).Image);
+        var first = await server.Client.ClickAsync(session.SessionId, At(16, 16));
+        Assert.Empty(first.Steps); // MI learns from the second click on
+        Assert.Equal(0, first.Summary.ModelVersion);
         using var call = server.Segmentation.Interact(new InteractRequest { SessionId = session.SessionId, Click = At(12, 14) });
         var kinds = new List<InteractEvent.EventOneofCase>();
         InteractSummary? summary = null;
@@ -30,7 +33,7 @@ public sealed class ClickRoundTripTests(ServerFixture server)
         }
         Assert.Equal([InteractEvent.EventOneofCase.Step, InteractEvent.EventOneofCase.Mask, InteractEvent.EventOneofCase.Done], kinds);
         Assert.NotNull(summary);
-        Assert.Equal(1, summary.ClickCount);
+        Assert.Equal(2, summary.ClickCount);
         Assert.Equal(1, summary.ModelVersion);
         var l = summary.Latency;
         Assert.True(l.ForwardMs > 0 && l.AdaptationMs > 0 && l.QueueMs >= 0 && l.EncodeMs >= 0);
@@ -82,18 +85,19 @@ public sealed class ClickRoundTripTests(ServerFixture server)
         string workspace = await server.NewWorkspaceAsync("pi+mi");
         var session = await server.OpenAsync(workspace, Brain2D(seed: 23).Image);
         await server.Client.ClickAsync(session.SessionId, At(16, 16));
-        string checksumAfterFirst = await server.ChecksumAsync(workspace);
-        var maskAfterFirst = await server.ServerLabelsAsync(session.SessionId);
+        await server.Client.ClickAsync(session.SessionId, At(12, 14)); // version 1: MI learns from the second click on
+        string checksumBefore = await server.ChecksumAsync(workspace);
+        var maskBefore = await server.ServerLabelsAsync(session.SessionId);
 
-        var second = await server.Client.ClickAsync(session.SessionId, At(4, 4, positive: false));
-        Assert.NotEqual(checksumAfterFirst, await server.ChecksumAsync(workspace)); // the MI step moved the weights
+        var third = await server.Client.ClickAsync(session.SessionId, At(4, 4, positive: false));
+        Assert.NotEqual(checksumBefore, await server.ChecksumAsync(workspace)); // the MI step moved the weights
 
         var undo = await server.Client.UndoAsync(session.SessionId);
         Assert.True(undo.Undone);
-        Assert.Equal(1, undo.ClickCount);
-        Assert.True(undo.ModelVersion > second.Summary.ModelVersion); // restoring is a new version ("undo")
-        Assert.Equal(checksumAfterFirst, await server.ChecksumAsync(workspace));
-        Assert.Equal(maskAfterFirst, await server.ServerLabelsAsync(session.SessionId));
+        Assert.Equal(2, undo.ClickCount);
+        Assert.True(undo.ModelVersion > third.Summary.ModelVersion); // restoring is a new version ("undo")
+        Assert.Equal(checksumBefore, await server.ChecksumAsync(workspace));
+        Assert.Equal(maskBefore, await server.ServerLabelsAsync(session.SessionId));
         var versions = await server.Workspaces.ListVersionsAsync(new ListVersionsRequest { Workspace = workspace });
         Assert.Equal("undo", versions.Versions[^1].Kind);
         Assert.Equal(1, versions.Versions[^1].RestoredFrom);
