@@ -25,23 +25,34 @@ public static class VolumeSlices
 
     public static Slice2D Extract(float[] data, int[] dims, int axis, int index)
     {
+        var (w, h) = SliceShape(dims, axis);
+        return new Slice2D(ExtractValues(data, dims, axis, index), w, h);
+    }
+
+    /// <summary>The values of one slice of a 3D array of any element type (voxels, label bytes), x fastest.</summary>
+    public static T[] ExtractValues<T>(T[] data, int[] dims, int axis, int index)
+    {
         var (w, h) = Check(data.Length, dims, axis, index);
-        var pixels = new float[w * h];
+        var values = new T[w * h];
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++)
-                pixels[x + w * y] = data[VoxelIndex(dims, axis, index, x, y)];
-        return new Slice2D(pixels, w, h);
+                values[x + w * y] = data[VoxelIndex(dims, axis, index, x, y)];
+        return values;
     }
 
     /// <summary>Copies a slice-shaped mask into <paramref name="data"/> (a 3D channel) at the given slice.</summary>
-    public static void Insert(float[] data, int[] dims, int axis, int index, ReadOnlySpan<float> mask)
+    public static void Insert(float[] data, int[] dims, int axis, int index, ReadOnlySpan<float> mask) =>
+        InsertValues(data, dims, axis, index, mask);
+
+    /// <summary>Writes slice-shaped values into a 3D array of the same element type.</summary>
+    public static void InsertValues<T>(T[] data, int[] dims, int axis, int index, ReadOnlySpan<T> values)
     {
         var (w, h) = Check(data.Length, dims, axis, index);
-        if (mask.Length != w * h)
-            throw new ArgumentException($"The mask has {mask.Length} pixels but a slice along axis {axis} has {w}x{h}.", nameof(mask));
+        if (values.Length != w * h)
+            throw new ArgumentException($"The mask has {values.Length} pixels but a slice along axis {axis} has {w}x{h}.", nameof(values));
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++)
-                data[VoxelIndex(dims, axis, index, x, y)] = mask[x + w * y];
+                data[VoxelIndex(dims, axis, index, x, y)] = values[x + w * y];
     }
 
     /// <summary>As <see cref="Insert(float[], int[], int, int, ReadOnlySpan{float})"/> for a byte mask (0/1 or label values).</summary>

@@ -98,27 +98,12 @@ public sealed class VolumeSession : IDisposable
         return _slices[(axis, slice)] = new SliceInteraction(_learner, sample);
     }
 
-    byte[] ReadSlice(int axis, int slice)
-    {
-        var (w, h) = VolumeSlices.SliceShape(Dims, axis);
-        var values = new byte[w * h];
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++) values[x + w * y] = Labels[VolumeSlices.VoxelIndex(Dims, axis, slice, x, y)];
-        return values;
-    }
+    byte[] ReadSlice(int axis, int slice) => VolumeSlices.ExtractValues(Labels, Dims, axis, slice);
 
-    void WriteSlice(int axis, int slice, LabelMap mask)
-    {
-        for (int y = 0; y < mask.Height; y++)
-            for (int x = 0; x < mask.Width; x++) Labels[VolumeSlices.VoxelIndex(Dims, axis, slice, x, y)] = (byte)mask[x, y];
-    }
+    void WriteSlice(int axis, int slice, LabelMap mask) =>
+        WriteSlice(axis, slice, mask.Labels.Select(label => (byte)label).ToArray());
 
-    void WriteSlice(int axis, int slice, byte[] values)
-    {
-        var (w, h) = VolumeSlices.SliceShape(Dims, axis);
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++) Labels[VolumeSlices.VoxelIndex(Dims, axis, slice, x, y)] = values[x + w * y];
-    }
+    void WriteSlice(int axis, int slice, byte[] values) => VolumeSlices.InsertValues<byte>(Labels, Dims, axis, slice, values);
 
     public void Dispose()
     {
