@@ -19,7 +19,10 @@ namespace Oaims.Cli;
 public static class ExperimentsCommand
 {
     public static readonly string[] Sections = ["tune", "brain", "order", "retention", "fundus"];
-    static readonly double[] RateFactors = [0.1, 0.3, 1, 3];
+    // Learning-rate factors (x the task's rate) from low to high: the tuning starts on 0.1..3 and walks one step further
+    // while a strategy's best rate sits on the edge, so no strategy is held back by where the grid stops.
+    static readonly double[] RateLadder = [0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30];
+    const int FirstRate = 2, LastRate = 5;
     static readonly string[] Adaptive = ["mi", "pi", "pi+mi", "ia-sa", "tsca", "tent"];
 
     public static Command Create()
@@ -28,12 +31,16 @@ public static class ExperimentsCommand
         var output = WithDefault("--out", "docs", "folder for results.md and results/");
         var sections = WithDefault("--sections", string.Join(",", Sections), "comma-separated sections to (re)run");
         var seed = WithDefault("--seed", 0, "seed for the random order");
+        var strategies = Optional("--strategies", "tune and brain sections: re-run only these strategies (comma-separated), keeping the other rows");
         var command = new Command("experiments", "Run the online-adaptation experiments and rebuild docs/results.md.");
-        foreach (var o in new Option[] { data, output, sections, seed }) command.Options.Add(o);
+        foreach (var o in new Option[] { data, output, sections, seed, strategies }) command.Options.Add(o);
         command.SetAction(parse => Guarded(() =>
         {
             TorchRuntime.UseThreads();
-            var run = new ExperimentRun(parse.GetValue(data)!, parse.GetValue(output)!, parse.GetValue(seed));
+            var only = SplitList(parse.GetValue(strategies));
+            if (only?.FirstOrDefault(s => !AdaptationStrategies.Names.Contains(s)) is { } unknown)
+                throw new ArgumentException($"Unknown strategy '{unknown}': use {string.Join(", ", AdaptationStrategies.Names)}.");
+            var run = new ExperimentRun(parse.GetValue(data)!, parse.GetValue(output)!, parse.GetValue(seed), only);
             foreach (string section in SplitList(parse.GetValue(sections))!)
             {
                 Console.Error.WriteLine($"== {section}");
@@ -55,7 +62,7 @@ public static class ExperimentsCommand
     }
 
     /// <summary>The runs themselves; every stream goes through <see cref="OnlineStream"/> like `oaims eval`.</summary>
-    sealed class ExperimentRun(string data, string output, int seed)
+    sealed class ExperimentRun(string data, string output, int seed, IReadOnlyList<string>? onlyStrategies)
     {
         string Brats => Path.Combine(data, "brats2013");
         string Drishti => Path.Combine(data, "fundus", "drishti-gs1");
@@ -64,8 +71,22 @@ public static class ExperimentsCommand
         public void Save(string section, JsonObject result)
         {
             Directory.CreateDirectory(ResultsFolder);
-            result["command"] = $"oaims experiments --data {data} --out {output} --sections {section} --seed {seed}";
-            result["commit"] = SourceControl.Commit();
+            bool partial = onlyStrategies is not null && section is "tune" or "brain";
+            string command = $"oaims experiments --data {data} --out {output} --sections {section} --seed {seed}" +
+                             (partial ? $" --strategies {string.Join(",", onlyStrategies!)}" : "");
+            var run = new JsonObject { ["command"] = command, ["commit"] = SourceControl.Commit() };
+            if (partial && result["command"] is not null)
+            {
+                // Some rows re-run: the section keeps the run that made the rest, and lists the re-runs after it.
+                if (result["reruns"] is JsonArray reruns) reruns.Add(run);
+                else result["reruns"] = new JsonArray(run);
+            }
+            else
+            {
+                result["command"] = run["command"]!.GetValue<string>();
+                result["commit"] = run["commit"]!.GetValue<string>();
+                result.Remove("reruns");
+            }
             AtomicFile.WriteAllText(Path.Combine(ResultsFolder, section + ".json"), result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         }
 
@@ -103,37 +124,50 @@ public static class ExperimentsCommand
         }
 
         /// <summary>
-        /// Each adaptive strategy's rate from {0.1, 0.3, 1, 3} x the task rate, chosen on a T1c tuning stream that
-        /// shares no slice with the evaluation stream (the second slice of every three, every 3rd of those), scored
-        /// by the mean Dice over all ten clicks so that a rate which helps the first click but spoils later ones loses.
+        /// Each adaptive strategy's rate from {0.1, 0.3, 1, 3} x the task rate, extended a step at a time past an edge
+        /// that scores best, chosen on a T1c tuning stream that shares no slice with the evaluation stream (the second
+        /// slice of every three, every 3rd of those), scored by the mean Dice over all ten clicks so that a rate which
+        /// helps the first click but spoils later ones loses.
         /// </summary>
         public JsonObject Tune()
         {
             var task = SegmentationTask.BrainLesion;
             var tuning = TaskData.Load(task, Brats, "t1c", null, null, forTraining: false, sliceOffset: 1).Where((_, i) => i % 3 == 0).ToList();
-            var scores = new JsonObject();
-            var chosen = new JsonObject();
-            foreach (string strategy in Adaptive)
+            var result = Previous("tune", "scores", "chosen", "commits");
+            foreach (string strategy in Adaptive.Where(Selected))
             {
-                var perRate = new JsonObject();
-                double best = double.NegativeInfinity, bestRate = 0;
-                foreach (double factor in RateFactors)
+                var score = new SortedDictionary<int, double>();
+                void Score(int step)
                 {
-                    double rate = task.AdaptationLearningRate * factor;
+                    double rate = task.AdaptationLearningRate * RateLadder[step];
                     var (stream, _, learner) = Stream("brain-flair", strategy, rate, tuning, 10, $"{strategy} lr {rate:G2}");
                     learner.Dispose();
-                    double score = stream.Images.Average(i => i.DicePerClick.Average(d => d[0]));
-                    perRate[rate.ToString("G3")] = Math.Round(score, 4);
-                    if (score > best) { best = score; bestRate = rate; }
+                    score[step] = stream.Images.Average(i => i.DicePerClick.Average(d => d[0]));
                 }
-                scores[strategy] = perRate;
-                chosen[strategy] = bestRate;
+                for (int step = FirstRate; step <= LastRate; step++) Score(step);
+                int Best() => score.MaxBy(kv => kv.Value).Key;
+                while (Best() == score.Keys.First() && Best() > 0) Score(Best() - 1);
+                while (Best() == score.Keys.Last() && Best() < RateLadder.Length - 1) Score(Best() + 1);
+                result["scores"]![strategy] = new JsonObject(score.Select(kv =>
+                    KeyValuePair.Create((task.AdaptationLearningRate * RateLadder[kv.Key]).ToString("G3"), (JsonNode?)Math.Round(kv.Value, 4))));
+                result["chosen"]![strategy] = task.AdaptationLearningRate * RateLadder[Best()];
+                result["commits"]![strategy] = SourceControl.Commit();
             }
-            return new JsonObject
-            {
-                ["stream"] = $"BraTS 2013 T1c, all four cases, lesion slices the evaluation stream skips (the 2nd of every 3, every 3rd of those: {tuning.Count} images), file order, 10 clicks",
-                ["score"] = "mean Dice over clicks 1..10", ["grid"] = "{" + string.Join(", ", RateFactors) + "}", ["scores"] = scores, ["chosen"] = chosen,
-            };
+            result["stream"] = $"BraTS 2013 T1c, all four cases, lesion slices the evaluation stream skips (the 2nd of every 3, every 3rd of those: {tuning.Count} images), file order, 10 clicks";
+            result["score"] = "mean Dice over clicks 1..10";
+            result["grid"] = "{0.1, 0.3, 1, 3}, extended by factors of ~3 while the best rate sits on an edge";
+            return result;
+        }
+
+        bool Selected(string strategy) => onlyStrategies is null || onlyStrategies.Contains(strategy);
+
+        /// <summary>The section's saved JSON when only some strategies are re-run (their rows are replaced), else empty objects.</summary>
+        JsonObject Previous(string section, params string[] objects)
+        {
+            string path = Path.Combine(ResultsFolder, section + ".json");
+            var previous = onlyStrategies is not null && File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path))!.AsObject() : new JsonObject();
+            foreach (string name in objects) previous[name] ??= new JsonObject();
+            return previous;
         }
 
         /// <summary>FLAIR-trained model on the T1c stream of all four cases, every strategy.</summary>
@@ -141,15 +175,18 @@ public static class ExperimentsCommand
         {
             var task = SegmentationTask.BrainLesion;
             var samples = BrainT1c();
-            var rows = new JsonObject();
-            foreach (string strategy in AdaptationStrategies.Names)
+            var result = Previous("brain", "rows");
+            var rows = result["rows"]!.AsObject();
+            foreach (string strategy in AdaptationStrategies.Names.Where(Selected))
             {
                 double rate = RateFor(strategy, task);
                 var (stream, _, learner) = Stream("brain-flair", strategy, rate, samples, 10, strategy);
                 learner.Dispose();
                 rows[strategy] = Row(stream, task, 10, rate);
+                rows[strategy]!["commit"] = SourceControl.Commit();
             }
-            return new JsonObject { ["stream"] = $"BraTS 2013 T1c, cases {string.Join(",", BrainSlices.Cases(Brats))}, every 3rd lesion slice ({samples.Count} images), file order, 10 clicks", ["rows"] = rows };
+            result["stream"] = $"BraTS 2013 T1c, cases {string.Join(",", BrainSlices.Cases(Brats))}, every 3rd lesion slice ({samples.Count} images), file order, 10 clicks";
+            return result;
         }
 
         /// <summary>PI+MI on the T1c stream in file order, random order and hardest-first.</summary>

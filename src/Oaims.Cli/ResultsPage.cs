@@ -35,7 +35,10 @@ public static class ResultsPage
 
     static string F(JsonNode? n, string format = "F3") => n is null ? "-" : n.GetValue<double>().ToString(format, CultureInfo.InvariantCulture);
 
-    static string Provenance(JsonObject section) => $"Run: `{section["command"]}` at commit `{section["commit"]}`. Stream: {section["stream"]}.";
+    static string Provenance(JsonObject section) =>
+        $"Run: `{section["command"]}` at commit `{section["commit"]}`" +
+        string.Concat((section["reruns"] as JsonArray ?? []).Select(r => $"; rows re-run by `{r!["command"]}` at commit `{r["commit"]}`")) +
+        $". Stream: {section["stream"]}.";
 
     static void BrainSection(StringBuilder page, JsonObject brain, string folder)
     {

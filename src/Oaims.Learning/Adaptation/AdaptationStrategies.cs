@@ -30,10 +30,14 @@ public static class AdaptationStrategies
     };
 }
 
-/// <summary>Baseline learning rates relative to the task's rate, as chosen by the tuning runs in docs/results.md.</summary>
+/// <summary>
+/// Baseline learning rates relative to the task's rate, as chosen by the tuning section of docs/results.md
+/// (brain T1c tuning stream, `oaims experiments --sections tune`). Our strategies keep the method's rate as the
+/// default; a workspace can be created with any rate.
+/// </summary>
 public static class BaselineRates
 {
     public const double SparseClickFactor = 1.0;
-    public const double TeacherStudentFactor = 1.0;
-    public const double EntropyFactor = 1.0;
+    public const double TeacherStudentFactor = 0.3;
+    public const double EntropyFactor = 0.1;
 }
