@@ -64,6 +64,9 @@ public static class ExperimentsCommand
     /// <summary>The runs themselves; every stream goes through <see cref="OnlineStream"/> like `oaims eval`.</summary>
     sealed class ExperimentRun(string data, string output, int seed, IReadOnlyList<string>? onlyStrategies)
     {
+        // The commit when the run started: sections take long, and HEAD may move on while they run.
+        readonly string _commit = SourceControl.Commit();
+
         string Brats => Path.Combine(data, "brats2013");
         string Drishti => Path.Combine(data, "fundus", "drishti-gs1");
         string ResultsFolder => Path.Combine(output, "results");
@@ -74,7 +77,7 @@ public static class ExperimentsCommand
             bool partial = onlyStrategies is not null && section is "tune" or "brain";
             string command = $"oaims experiments --data {data} --out {output} --sections {section} --seed {seed}" +
                              (partial ? $" --strategies {string.Join(",", onlyStrategies!)}" : "");
-            var run = new JsonObject { ["command"] = command, ["commit"] = SourceControl.Commit() };
+            var run = new JsonObject { ["command"] = command, ["commit"] = _commit };
             if (partial && result["command"] is not null)
             {
                 // Some rows re-run: the section keeps the run that made the rest, and lists the re-runs after it.
@@ -151,7 +154,7 @@ public static class ExperimentsCommand
                 result["scores"]![strategy] = new JsonObject(score.Select(kv =>
                     KeyValuePair.Create((task.AdaptationLearningRate * RateLadder[kv.Key]).ToString("G3"), (JsonNode?)Math.Round(kv.Value, 4))));
                 result["chosen"]![strategy] = task.AdaptationLearningRate * RateLadder[Best()];
-                result["commits"]![strategy] = SourceControl.Commit();
+                result["commits"]![strategy] = _commit;
             }
             result["stream"] = $"BraTS 2013 T1c, all four cases, lesion slices the evaluation stream skips (the 2nd of every 3, every 3rd of those: {tuning.Count} images), file order, 10 clicks";
             result["score"] = "mean Dice over clicks 1..10";
@@ -183,7 +186,7 @@ public static class ExperimentsCommand
                 var (stream, _, learner) = Stream("brain-flair", strategy, rate, samples, 10, strategy);
                 learner.Dispose();
                 rows[strategy] = Row(stream, task, 10, rate);
-                rows[strategy]!["commit"] = SourceControl.Commit();
+                rows[strategy]!["commit"] = _commit;
             }
             result["stream"] = $"BraTS 2013 T1c, cases {string.Join(",", BrainSlices.Cases(Brats))}, every 3rd lesion slice ({samples.Count} images), file order, 10 clicks";
             return result;
