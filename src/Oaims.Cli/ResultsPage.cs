@@ -26,8 +26,9 @@ public static class ResultsPage
 
         if (Load("brain") is { } brain) BrainSection(page, brain, folder);
         if (Load("tune") is { } tune) TuneSection(page, tune);
-        if (Load("order") is { } order) RowsSection(page, "Stream order (brain T1c, pi+mi)", order, folder, "order");
-        if (Load("retention") is { } retention) RowsSection(page, "Source retention (brain FLAIR validation, pat0004)", retention, folder, "retention");
+        string tunedRate = Load("tune")?["chosen"]?["pi+mi"] is { } rate ? $"pi+mi adapts at the rate the tuning chose ({F(rate, "G2")})." : "";
+        if (Load("order") is { } order) RowsSection(page, "Stream order (brain T1c, pi+mi)", order, folder, "order", tunedRate);
+        if (Load("retention") is { } retention) RowsSection(page, "Source retention (brain FLAIR validation, pat0004)", retention, folder, "retention", tunedRate);
         if (Load("fundus") is { } fundus) RowsSection(page, "Fundus (Drishti-GS1 test) under synthetic shifts", fundus, folder, "fundus");
         if (Load("brain") is { } costs) CostSection(page, costs);
         AtomicFile.WriteAllText(Path.Combine(output, "results.md"), page.ToString());
@@ -52,7 +53,7 @@ public static class ResultsPage
         foreach (var (name, node) in rows)
         {
             var r = node!.AsObject();
-            page.AppendLine($"| {name} | {F(r["learning_rate"], "G2")} | {F(r["dice_at"]!["1"])} | {F(r["dice_at"]!["5"])} | {F(r["dice_at"]!["10"])} | " +
+            page.AppendLine($"| {name} | {(name == "none" ? "-" : F(r["learning_rate"], "G2"))} | {F(r["dice_at"]!["1"])} | {F(r["dice_at"]!["5"])} | {F(r["dice_at"]!["10"])} | " +
                             $"{F(r["noc"]!["80"], "F2")} | {F(r["noc"]!["85"], "F2")} | {F(r["noc"]!["90"], "F2")} | " +
                             $"{F(r["adaptation"]?["median_click_update_ms"], "F0")} | {F(r["adaptation"]?["median_image_update_ms"], "F0")} |");
         }
@@ -83,8 +84,8 @@ public static class ResultsPage
     {
         page.AppendLine("## Learning rates (tuned alike for every strategy)");
         page.AppendLine();
-        page.AppendLine($"Each adaptive strategy, ours and the baselines, got the rate from {tune["grid"]?.ToString() ?? "{0.3, 1, 3}"} x the method's brain rate (5e-5) that " +
-                        $"scored best on the tuning stream ({tune["stream"]}; score: {tune["score"]}). {Provenance(tune)}");
+        page.AppendLine($"Each adaptive strategy, ours and the baselines, got the learning rate that scored best on the tuning stream " +
+                        $"(score: {tune["score"]}); rates are multiples of the method's brain rate 5e-5: {tune["grid"]?.ToString() ?? "{0.3, 1, 3}"}. {Provenance(tune)}");
         page.AppendLine();
         page.AppendLine("| strategy | scores by learning rate | chosen |");
         page.AppendLine("|---|---|---|");
@@ -93,11 +94,11 @@ public static class ResultsPage
         page.AppendLine();
     }
 
-    static void RowsSection(StringBuilder page, string title, JsonObject section, string folder, string name)
+    static void RowsSection(StringBuilder page, string title, JsonObject section, string folder, string name, string note = "")
     {
         page.AppendLine($"## {title}");
         page.AppendLine();
-        page.AppendLine(Provenance(section));
+        page.AppendLine((Provenance(section) + " " + note).TrimEnd());
         page.AppendLine();
         var rows = section["rows"]!.AsObject();
         bool perStructure = rows.First().Value!["dice_at"]!["1"] is null;
@@ -132,9 +133,9 @@ public static class ResultsPage
         page.AppendLine($"| MI (one step after a click) | {F(adaptation["median_click_update_ms"], "F0")} | 250 |");
         page.AppendLine($"| PI (both stages, per image) | {F(adaptation["median_image_update_ms"], "F0")} | 410 |");
         page.AppendLine();
-        page.AppendLine("From the pi+mi row of the brain run above (2-core CPU; the paper's CPU is not named). `make experiments` ran its");
-        page.AppendLine("sections in parallel processes and beside a training run here, so these medians are inflated: `make bench` times a");
-        page.AppendLine("click on an otherwise idle machine (docs/benchmarks.md). The paper's network is");
+        page.AppendLine("From the pi+mi row of the brain run above (2-core CPU; the paper's CPU is not named). The experiments here shared");
+        page.AppendLine("the 2 cores with other experiment processes for part of the run, so these medians are on the high side: `make bench`");
+        page.AppendLine("times a click on an otherwise idle machine (docs/benchmarks.md). The paper's network is");
         page.AppendLine("about 10x larger (12/72/144/288+576); ours is sized for interactive clicks on 2 cores (README).");
         page.AppendLine();
     }
