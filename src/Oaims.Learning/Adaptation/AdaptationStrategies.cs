@@ -39,5 +39,5 @@ public static class BaselineRates
 {
     public const double SparseClickFactor = 1.0;
     public const double TeacherStudentFactor = 0.3;
-    public const double EntropyFactor = 0.1;
+    public const double EntropyFactor = 0.03;
 }
