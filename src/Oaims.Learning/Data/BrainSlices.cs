@@ -14,10 +14,10 @@ public static class BrainSlices
 
     /// <summary>Options: which slices qualify and which are kept.</summary>
     /// <param name="EveryNth">Keep every n-th qualifying lesion slice (evaluation uses 3; training 1).</param>
-    /// <param name="Offset">Which of each n lesion slices to keep: 0 for the evaluation stream, another value
-    /// for a tuning stream that shares no slice with it.</param>
     /// <param name="EmptyEveryNth">Also keep every n-th slice that shows brain but no lesion (0 = none), so a
     /// click-free proposal learns to stay empty where there is nothing.</param>
+    /// <param name="Offset">Which of each n lesion slices to keep: 0 for the evaluation stream, another value
+    /// for a tuning stream that shares no slice with it.</param>
     public sealed record Selection(int EveryNth = 3, int EmptyEveryNth = 0, int Offset = 0);
 
     public static IReadOnlyList<string> Cases(string dataDirectory) =>
