@@ -16,7 +16,7 @@ public sealed class MidInteractionAdaptation : IAdaptationStrategy
     {
         var predictor = context.Predictor;
         // From the second click on: before the first there is only the click-free proposal, and teaching it the
-        // one-click answer made later clicks count for less (tuning stream figures: docs/architecture.md, "The method, as implemented").
+        // one-click answer made later clicks count for less (tuning-stream figures in docs/architecture.md).
         if (context.Clicks.Count < 2) return;
         if (predictor.Fitting.Click(context.NewClick) is not { } newClick) return;
         using var withNewClick = predictor.Logits(context.Clicks);
