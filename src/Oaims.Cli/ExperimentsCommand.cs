@@ -65,7 +65,7 @@ public static class ExperimentsCommand
     sealed class ExperimentRun(string data, string output, int seed, IReadOnlyList<string>? onlyStrategies)
     {
         // The commit when the run started: sections take long, and HEAD may move on while they run.
-        readonly string _commit = SourceControl.Commit();
+        readonly string? _commit = SourceControl.Commit(); // null outside a git checkout
 
         string Brats => Path.Combine(data, "brats2013");
         string Drishti => Path.Combine(data, "fundus", "drishti-gs1");
@@ -86,8 +86,8 @@ public static class ExperimentsCommand
             }
             else
             {
-                result["command"] = run["command"]!.GetValue<string>();
-                result["commit"] = run["commit"]!.GetValue<string>();
+                result["command"] = command;
+                result["commit"] = _commit;
                 result.Remove("reruns");
             }
             AtomicFile.WriteAllText(Path.Combine(ResultsFolder, section + ".json"), result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
