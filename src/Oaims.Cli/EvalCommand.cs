@@ -47,7 +47,7 @@ public static class EvalCommand
             var task = learner.Task;
             var samples = TaskData.Load(task, parse.GetValue(data)!, parse.GetValue(modality), SplitList(parse.GetValue(cases)), parse.GetValue(split), forTraining: false, parse.GetValue(sliceOffset));
             if (parse.GetValue(every) < 1) throw new ArgumentException("--every must be at least 1.");
-            samples = samples.Where((_, i) => i % parse.GetValue(every) == 0).ToList();
+            samples = StreamOrder.EveryNth(samples, parse.GetValue(every));
             if (samples.Count == 0) throw new ArgumentException("No images matched the selection.");
             if (parse.GetValue(shift) is { } shiftSpec) samples = samples.Select(SyntheticShift.Parse(shiftSpec).Apply).ToList();
             samples = StreamOrder.Apply(parse.GetValue(order)!, samples, parse.GetValue(seed), FrozenDiceAtOne(modelFolder, task));

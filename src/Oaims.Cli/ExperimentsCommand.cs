@@ -135,7 +135,7 @@ public static class ExperimentsCommand
         public JsonObject Tune()
         {
             var task = SegmentationTask.BrainLesion;
-            var tuning = TaskData.Load(task, Brats, "t1c", null, null, forTraining: false, sliceOffset: 1).Where((_, i) => i % 3 == 0).ToList();
+            var tuning = StreamOrder.EveryNth(TaskData.Load(task, Brats, "t1c", null, null, forTraining: false, sliceOffset: 1), 3);
             var result = Previous("tune", "scores", "chosen", "commits");
             foreach (string strategy in Adaptive.Where(Selected))
             {
@@ -238,7 +238,7 @@ public static class ExperimentsCommand
         }
 
         /// <summary>Every second image: halves the cost of the order and retention streams on a 2-core CPU.</summary>
-        static List<SliceSample> EverySecond(IReadOnlyList<SliceSample> samples) => samples.Where((_, i) => i % 2 == 0).ToList();
+        static List<SliceSample> EverySecond(IReadOnlyList<SliceSample> samples) => StreamOrder.EveryNth(samples, 2);
 
         /// <summary>Evaluates a learner's current weights without changing them.</summary>
         static StreamResult FrozenRun(OnlineLearner learner, IReadOnlyList<SliceSample> samples)

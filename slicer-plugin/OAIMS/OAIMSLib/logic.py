@@ -276,7 +276,7 @@ class OAIMSLogic:
         """Back to the source weights (a new version); on_model_reset(workspace_info) follows."""
         if not self._check_client():
             return
-        name = workspace or (self.work.workspace if self.work else "") or self._default_workspace()
+        name = self._workspace_or_current(workspace)
         client = self.client
         self._submit(lambda ctx: client.reset(name), lambda info: self._notify("model_reset", info))
 
@@ -284,7 +284,7 @@ class OAIMSLogic:
         """Asks for the workspace's version history; on_versions(history) follows."""
         if not self._check_client():
             return
-        name = workspace or (self.work.workspace if self.work else "") or self._default_workspace()
+        name = self._workspace_or_current(workspace)
         client = self.client
         self._submit(lambda ctx: client.versions(name), lambda history: self._notify("versions", history))
 
@@ -354,6 +354,10 @@ class OAIMSLogic:
         util.updateSegmentBinaryLabelmapFromArray(array, work.segmentation_node, work.segment_id, work.volume_node)
 
     # --- plumbing ----------------------------------------------------------------------------------------------
+
+    def _workspace_or_current(self, workspace: str) -> str:
+        """The named workspace, else the one being worked in, else the default for the connected model."""
+        return workspace or (self.work.workspace if self.work else "") or self._default_workspace()
 
     def _default_workspace(self) -> str:
         if self.capabilities and self.capabilities.workspaces:

@@ -34,6 +34,10 @@ public static class StreamOrder
 {
     public static IReadOnlyList<string> Names { get; } = ["file", "random", "worst-first"];
 
+    /// <summary>Every n-th image, from the first: a thinner stream with the same spread over cases.</summary>
+    public static List<SliceSample> EveryNth(IReadOnlyList<SliceSample> samples, int n) =>
+        n >= 1 ? samples.Where((_, i) => i % n == 0).ToList() : throw new ArgumentException($"Keep every n-th image needs n >= 1, got {n}.");
+
     public static List<SliceSample> Apply(string order, IReadOnlyList<SliceSample> samples, int seed, Func<IReadOnlyList<SliceSample>, IReadOnlyList<double>>? frozenDiceAtOne = null)
     {
         switch (order)
