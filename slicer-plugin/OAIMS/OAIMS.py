@@ -240,7 +240,12 @@ class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         if result.undone:
             self._removeLastPoint()
         self._showHistory()
-        self.ui.statusLabel.text = "Last click undone." if result.undone else "Nothing to undo."
+        if not result.undone:
+            self.ui.statusLabel.text = "Nothing to undo."
+        elif result.weights_kept_reason:
+            self.ui.statusLabel.text = f"Last click undone; the model keeps its learning because {result.weights_kept_reason}."
+        else:
+            self.ui.statusLabel.text = "Last click undone."
 
     def on_committed(self, result):
         self._showHistory()

@@ -262,10 +262,12 @@ class Session:
         return _drain(self.iter_click(axis, voxel, positive, class_index), on_step)
 
     def undo(self) -> UndoResult:
-        """Takes back the last click: its mask (the delta restores it) and its weight update."""
+        """Takes back the last click: its mask (the delta restores it), and its weight update unless the workspace
+        changed since the click (then `weights_kept_reason` says so)."""
         c = self._client
         reply = c._call(c._segmentation.Undo, seg.UndoRequest(session_id=self.id))
-        return UndoResult(reply.undone, self._to_caller(_delta(reply.delta)), reply.model_version, reply.click_count)
+        return UndoResult(reply.undone, self._to_caller(_delta(reply.delta)), reply.model_version, reply.click_count,
+                          reply.weights == seg.UNDO_WEIGHTS_RESTORED, reply.weights_kept_reason)
 
     def iter_commit(self) -> Generator[AdaptationStep, None, CommitResult]:
         """Accepts the mask: yields the post-interaction steps as they stream, returns the CommitResult."""

@@ -106,12 +106,16 @@ class ClickResult:
 
 @dataclass(frozen=True)
 class UndoResult:
-    """What Undo did: whether a click was taken back, the delta restoring the mask, the version now in use."""
+    """What Undo did: whether a click was taken back, the delta restoring the mask, the version now in use, and
+    whether the click's weight update was taken back too (weights_kept_reason says why not, when another user changed
+    the workspace since the click)."""
 
     undone: bool
     delta: MaskDelta
     model_version: int
     click_count: int
+    weights_restored: bool = False
+    weights_kept_reason: str = ""
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ public static class ServeCommand
         var tlsKey = Optional("--tls-key", "TLS private key (PEM)");
         var token = Optional("--token", "bearer token clients must send (default: $OAIMS_TOKEN; none on loopback if unset)");
         var insecure = new Option<bool>("--insecure") { Description = "allow a non-loopback address without TLS or token (logged as a warning)" };
-        var checkpoints = WithDefault("--checkpoints", "workspaces", "root folder for SaveCheckpoint/ExportCheckpoint and restored workspaces");
+        var checkpoints = WithDefault("--checkpoints", "workspaces", "root folder for SaveCheckpoint/ExportCheckpoint; each workspace's own state is kept under ROOT/live/ and restored at start");
         var strategy = WithDefault("--strategy", "pi+mi", "adaptation strategy of the default workspaces");
         var threads = new Option<int?>("--threads") { Description = "torch intra-op threads (default: every core)" };
         var maxUploadMb = WithDefault("--max-upload-mb", (int)(defaults.MaxUploadBytes >> 20), "largest upload payload (MiB)");
@@ -92,5 +92,6 @@ public static class ServeCommand
         SidecarHost.StartAsync(new SidecarOptions
         {
             Address = "127.0.0.1:0", ModelsFolder = modelsFolder, Device = device, DefaultStrategy = strategy, ConsoleLevel = LogEventLevel.Warning,
+            PersistWorkspaces = false, // a throwaway server: nothing of it should come back in the next run
         });
 }

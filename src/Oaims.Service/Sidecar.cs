@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Oaims.Learning.Adaptation;
@@ -19,6 +19,8 @@ public sealed partial class Sidecar : IDisposable
 {
     readonly Dictionary<string, LoadedModel> _models = new(StringComparer.Ordinal);
     readonly Dictionary<string, Workspace> _workspaces = new(StringComparer.Ordinal);
+    // Workspaces whose saved state could not be restored at start: their folders are left untouched, their names blocked.
+    readonly HashSet<string> _unrestored = new(StringComparer.Ordinal);
     readonly object _gate = new();
     readonly ILogger _log;
     readonly Timer _leaseTimer;
@@ -32,6 +34,7 @@ public sealed partial class Sidecar : IDisposable
         Images = new ImageStore(options.Limits.MaxStoredImageBytes);
         Sessions = new SessionTable(options.Limits.MaxSessions);
         CheckpointRoot = Path.GetFullPath(options.CheckpointRoot);
+        StateRoot = Path.Combine(CheckpointRoot, StateFolderName);
         _leaseTimer = new Timer(_ => Sessions.ExpireIdle(Release), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
@@ -40,6 +43,10 @@ public sealed partial class Sidecar : IDisposable
     public torch.Device Device { get; }
     public string DeviceName => Device.type == DeviceType.CUDA ? "cuda" : "cpu";
     public string CheckpointRoot { get; }
+    /// <summary>Where each workspace keeps its own durable state: STATE_ROOT/&lt;workspace&gt;/ (see <see cref="LearnerStore"/>).</summary>
+    public string StateRoot { get; }
+    /// <summary>The folder under the checkpoint root that the server keeps for workspaces' own state (no client writes there).</summary>
+    public const string StateFolderName = "live";
     public ImageStore Images { get; }
     public SessionTable Sessions { get; }
     public static string Version => typeof(Sidecar).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
@@ -48,6 +55,44 @@ public sealed partial class Sidecar : IDisposable
     public IReadOnlyList<Workspace> Workspaces { get { lock (_gate) return _workspaces.Values.Where(w => w is not null).OrderBy(w => w.Name, StringComparer.Ordinal).ToList(); } }
 
     // ---- models and workspaces ----
+
+    /// <summary>
+    /// Start-up: brings back every workspace saved under the checkpoint root (as it was at its last commit, rollback, reset
+    /// or creation), then registers the models and opens a default workspace for each one whose name is not yet taken.
+    /// </summary>
+    public async Task LoadAsync(string? modelsFolder)
+    {
+        await RestoreSavedWorkspacesAsync();
+        if (modelsFolder is not null) await LoadModelsAsync(modelsFolder);
+    }
+
+    async Task RestoreSavedWorkspacesAsync()
+    {
+        if (!Options.PersistWorkspaces || !Directory.Exists(StateRoot)) return;
+        foreach (string folder in Directory.GetDirectories(StateRoot).Order(StringComparer.Ordinal))
+        {
+            string name = Path.GetFileName(folder);
+            var durable = new Imaging.DurableFolder(folder);
+            foreach (string orphan in durable.CleanOrphans())
+                _log.LogWarning("Workspace {Workspace}: removed {Orphan}, left by a save that was cut off", name, orphan);
+            if (!WorkspaceName().IsMatch(name) || !durable.Exists) continue;
+            try
+            {
+                var (located, warning) = LearnerStore.Locate(folder);
+                if (warning is not null) _log.LogWarning("Workspace {Workspace}: {TornSave}", name, warning);
+                var card = LearnerStore.SourceCard(located);
+                var workspace = await StartWorkspaceAsync(name, new LoadedModel(card.Name, Path.Combine(located, OnlineLearner.SourceFolder), card),
+                    () => LearnerStore.Load(located, Device), savedVersionOnDisk: warning is null);
+                _log.LogInformation("Workspace {Workspace} restored at version {ModelVersion} from {Folder}", name, workspace.Version, located);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException or ArgumentException or UnauthorizedAccessException)
+            {
+                lock (_gate) _unrestored.Add(name);
+                _log.LogError("Workspace {Workspace} could not be restored from {Folder}: {Reason}. Its folder is left as it is and the name stays blocked until it is moved away",
+                    name, folder, e.Message);
+            }
+        }
+    }
 
     /// <summary>Registers every checkpoint under the folder and opens its default workspace (named after it). A checkpoint that
     /// fails to load is logged and skipped, so one broken folder does not keep the others from being served.</summary>
@@ -58,9 +103,11 @@ public sealed partial class Sidecar : IDisposable
             try
             {
                 var model = AddModel(directory);
-                await CreateWorkspaceAsync(model.Name, model.Name, Options.DefaultStrategy, null, null);
+                bool taken;
+                lock (_gate) taken = _workspaces.ContainsKey(model.Name) || _unrestored.Contains(model.Name);
+                if (!taken) await CreateWorkspaceAsync(model.Name, model.Name, Options.DefaultStrategy, null, null);
             }
-            catch (Exception e) when (e is IOException or InvalidDataException or JsonException or ArgumentException or AlreadyExistsException or LimitExceededException)
+            catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException or ArgumentException or AlreadyExistsException or LimitExceededException)
             {
                 _log.LogError("Skipping model {ModelFolder}: {Reason}", directory, e.Message);
             }
@@ -70,8 +117,7 @@ public sealed partial class Sidecar : IDisposable
     /// <summary>Makes a checkpoint folder available as a workspace source (its card is read now, its weights per workspace).</summary>
     public LoadedModel AddModel(string directory)
     {
-        var card = JsonSerializer.Deserialize<ModelCard>(File.ReadAllText(Path.Combine(directory, Checkpoint.CardFile)), ModelCard.Json)
-                   ?? throw new InvalidDataException($"{directory}/{Checkpoint.CardFile} is empty.");
+        var card = Checkpoint.ReadCard(directory);
         var model = new LoadedModel(card.Name, Path.GetFullPath(directory), card);
         _ = model.Task; // an unknown task fails here, not at the first click
         lock (_gate)
@@ -115,12 +161,13 @@ public sealed partial class Sidecar : IDisposable
         if (!string.IsNullOrEmpty(restoreFrom))
         {
             string folder = ResolveUnderRoot(restoreFrom);
-            if (!File.Exists(Path.Combine(folder, "learner.json")))
-                throw new NotFoundException($"No saved workspace at '{restoreFrom}' under the checkpoint root (it needs learner.json, as SaveCheckpoint writes).");
-            var card = JsonSerializer.Deserialize<ModelCard>(File.ReadAllText(Path.Combine(folder, "source", Checkpoint.CardFile)), ModelCard.Json)
-                       ?? throw new InvalidDataException($"{restoreFrom}: the source card is empty.");
-            model = new LoadedModel(card.Name, Path.Combine(folder, "source"), card);
-            create = () => OnlineLearner.Load(folder, Device);
+            if (!LearnerStore.Holds(folder))
+                throw new NotFoundException($"No saved workspace at '{restoreFrom}' under the checkpoint root (SaveCheckpoint writes one).");
+            var (located, warning) = LearnerStore.Locate(folder);
+            if (warning is not null) _log.LogWarning("Restoring {Workspace}: {TornSave}", name, warning);
+            var card = LearnerStore.SourceCard(located);
+            model = new LoadedModel(card.Name, Path.Combine(located, OnlineLearner.SourceFolder), card);
+            create = () => LearnerStore.Load(located, Device);
         }
         else
         {
@@ -133,25 +180,61 @@ public sealed partial class Sidecar : IDisposable
             };
         }
 
+        var workspace = await StartWorkspaceAsync(name, model, create, savedVersionOnDisk: false);
+        _log.LogInformation("Workspace {Workspace}: model {Model}, strategy {Strategy}, learning rate {LearningRate}, version {ModelVersion}",
+            name, model.Name, workspace.Strategy, workspace.LearningRate, workspace.Version);
+        return workspace;
+    }
+
+    // Reserves the name, builds the learner on a new worker and, unless its state is already on disk, saves it before the
+    // workspace is announced: a workspace that exists has a state a restart can bring back.
+    async Task<Workspace> StartWorkspaceAsync(string name, LoadedModel model, Func<OnlineLearner> create, bool savedVersionOnDisk)
+    {
         lock (_gate)
         {
             if (_workspaces.ContainsKey(name)) throw new AlreadyExistsException($"A workspace named '{name}' already exists.");
+            if (_unrestored.Contains(name))
+                throw new AlreadyExistsException($"Workspace '{name}' has a saved state that could not be restored at start (see the server log); move its folder away to reuse the name.");
             if (_workspaces.Count >= Limits.MaxWorkspaces) throw new LimitExceededException($"The server already has {Limits.MaxWorkspaces} workspaces.");
             _workspaces[name] = null!; // reserve the name while the learner loads
         }
+        Workspace? workspace = null;
         try
         {
-            var workspace = await Service.Workspaces.Workspace.StartAsync(name, model, create, Limits.QueueCapacity);
+            string? stateFolder = Options.PersistWorkspaces ? Path.Combine(StateRoot, name) : null;
+            workspace = await Service.Workspaces.Workspace.StartAsync(name, model, create, Limits.QueueCapacity, stateFolder);
+            if (savedVersionOnDisk) workspace.SavedVersion = workspace.Version;
+            else await workspace.Run(_ => { Persist(workspace); return true; }, CancellationToken.None);
             lock (_gate) _workspaces[name] = workspace;
-            _log.LogInformation("Workspace {Workspace}: model {Model}, strategy {Strategy}, learning rate {LearningRate}, version {ModelVersion}",
-                name, model.Name, workspace.Strategy, workspace.LearningRate, workspace.Version);
             return workspace;
         }
         catch
         {
+            workspace?.Dispose();
             lock (_gate) _workspaces.Remove(name);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Worker: makes the workspace's current state its durable state (one atomic unit under <see cref="StateRoot"/>)
+    /// unless that version is already saved. Called before a commit, rollback, reset or creation answers.
+    /// </summary>
+    void Persist(Workspace workspace)
+    {
+        if (workspace.StateFolder is not { } folder || workspace.Learner.Version == workspace.SavedVersion) return;
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            LearnerStore.Save(workspace.Learner, folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"Workspace '{workspace.Name}' is at version {workspace.Learner.Version} in memory but could not be saved to disk " +
+                                  $"({e.Message}); the server keeps trying with each further change.", e);
+        }
+        workspace.SavedVersion = workspace.Learner.Version;
+        _log.LogInformation("Workspace {Workspace} version {ModelVersion} saved in {SaveMs:F0} ms", workspace.Name, workspace.SavedVersion, clock.Elapsed.TotalMilliseconds);
     }
 
     public async Task<IReadOnlyList<ModelVersion>> VersionsAsync(string workspace, CancellationToken cancellation) =>
@@ -163,7 +246,7 @@ public sealed partial class Sidecar : IDisposable
     public async Task<Workspace> RollbackAsync(string name, long version, CancellationToken cancellation)
     {
         var workspace = Workspace(name);
-        await workspace.Run(l => { l.RestoreVersion(version, "rollback"); return l.Version; }, cancellation);
+        await workspace.Run(l => { l.RestoreVersion(version, "rollback"); Persist(workspace); return l.Version; }, cancellation);
         _log.LogInformation("Workspace {Workspace} rolled back to version {RestoredFrom}: now version {ModelVersion}", name, version, workspace.Version);
         return workspace;
     }
@@ -171,17 +254,20 @@ public sealed partial class Sidecar : IDisposable
     public async Task<Workspace> ResetAsync(string name, CancellationToken cancellation)
     {
         var workspace = Workspace(name);
-        await workspace.Run(l => { l.ResetToSource(); return l.Version; }, cancellation);
+        await workspace.Run(l => { l.ResetToSource(); Persist(workspace); return l.Version; }, cancellation);
         _log.LogInformation("Workspace {Workspace} reset to its source: now version {ModelVersion}", name, workspace.Version);
         return workspace;
     }
 
-    /// <summary>Saves the whole learner (restorable with CreateWorkspace's restore_from) under the checkpoint root.</summary>
+    /// <summary>
+    /// Saves the whole learner (restorable with CreateWorkspace's restore_from) under the checkpoint root, as a new version
+    /// of that folder: a save cut off half-way leaves the previous one in force.
+    /// </summary>
     public async Task<(string Path, long Version)> SaveAsync(string name, string relativePath, CancellationToken cancellation)
     {
         var workspace = Workspace(name);
-        string folder = ResolveUnderRoot(relativePath);
-        long version = (await workspace.Run(l => { l.Save(folder); return l.Version; }, cancellation)).Value;
+        string folder = ResolveClientFolder(relativePath, LearnerStore.Holds, "a saved workspace");
+        long version = (await workspace.Run(l => { LearnerStore.Save(l, folder); return l.Version; }, cancellation)).Value;
         _log.LogInformation("Workspace {Workspace} version {ModelVersion} saved to {Folder}", name, version, folder);
         return (folder, version);
     }
@@ -190,16 +276,29 @@ public sealed partial class Sidecar : IDisposable
     public async Task<(string Path, long Version)> ExportAsync(string name, string relativePath, string? modelName, CancellationToken cancellation)
     {
         var workspace = Workspace(name);
-        string folder = ResolveUnderRoot(relativePath);
         if (!string.IsNullOrEmpty(modelName) && !WorkspaceName().IsMatch(modelName))
             throw new ArgumentException($"Model name '{modelName}' is not allowed: use 1 to 64 letters, digits, '.', '-' or '_'.");
+        string folder = ResolveClientFolder(relativePath, Checkpoint.IsCheckpoint, "an exported checkpoint");
         long version = (await workspace.Run(l =>
         {
-            l.ExportCheckpoint(folder, string.IsNullOrEmpty(modelName) ? $"{name}-v{l.Version}" : modelName);
+            Checkpoint.SaveDurably(folder, into => l.ExportCheckpoint(into, string.IsNullOrEmpty(modelName) ? $"{name}-v{l.Version}" : modelName));
             return l.Version;
         }, cancellation)).Value;
         _log.LogInformation("Workspace {Workspace} version {ModelVersion} exported to {Folder}", name, version, folder);
         return (folder, version);
+    }
+
+    // A folder a client may write: under the root, outside the workspaces' own state, and either new or already one of
+    // the kind being written (then the save becomes its new version); never a file or a folder holding something else.
+    string ResolveClientFolder(string relativePath, Func<string, bool> holdsKind, string kind)
+    {
+        string folder = ResolveUnderRoot(relativePath);
+        if (folder == StateRoot || folder.StartsWith(StateRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new ArgumentException($"'{StateFolderName}/' under the checkpoint root holds the workspaces' own state; choose another path.");
+        if (File.Exists(folder)) throw new AlreadyExistsException($"'{relativePath}' is an existing file; choose another path.");
+        if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any() && !holdsKind(folder))
+            throw new AlreadyExistsException($"'{relativePath}' already holds something other than {kind}; choose another path.");
+        return folder;
     }
 
     /// <summary>A folder under the checkpoint root; absolute paths and '..' are refused so a client cannot write elsewhere.</summary>
@@ -253,6 +352,15 @@ public sealed partial class Sidecar : IDisposable
         session.Touch();
         return result;
     }
+
+    /// <summary>Accepts the session's mask (post-interaction learning, steps reported as they happen), then saves the workspace before answering.</summary>
+    public Task<WorkResult<CommitResult>> CommitAsync(string id, Action<AdaptationStep> report, CancellationToken cancellation) =>
+        OnSessionAsync(id, session =>
+        {
+            var result = session.Commit(report);
+            Persist(session.Workspace);
+            return result;
+        }, cancellation);
 
     public async Task<SegmentationSession> CloseSessionAsync(string id, CancellationToken cancellation)
     {

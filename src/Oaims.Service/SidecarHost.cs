@@ -55,12 +55,11 @@ public static class SidecarHost
             var sidecar = new Sidecar(options, device, loggerFactory.CreateLogger<Sidecar>());
             logger.Information("OAIMS {Version} on device {Device} (requested {RequestedDevice}), {Threads} torch thread(s)",
                 Sidecar.Version, sidecar.DeviceName, options.Device, TorchSharp.torch.get_num_threads());
-            if (options.ModelsFolder is { } models)
-            {
-                if (!Directory.Exists(models)) throw new DirectoryNotFoundException($"Models folder '{models}' does not exist.");
-                await sidecar.LoadModelsAsync(models);
-                if (sidecar.Models.Count == 0) logger.Warning("No checkpoint found in {ModelsFolder}: clients can connect but have no model to use", models);
-            }
+            if (options.ModelsFolder is { } models && !Directory.Exists(models))
+                throw new DirectoryNotFoundException($"Models folder '{models}' does not exist.");
+            await sidecar.LoadAsync(options.ModelsFolder);
+            if (options.ModelsFolder is { } folder && sidecar.Models.Count == 0)
+                logger.Warning("No checkpoint found in {ModelsFolder}: clients can connect but have no model to use", folder);
 
             var app = Build(options, address, sidecar, logger);
             await app.StartAsync(cancellation);

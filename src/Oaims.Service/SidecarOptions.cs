@@ -11,6 +11,11 @@ public sealed record SidecarOptions
     public string Device { get; init; } = "auto";
     /// <summary>Root under which SaveCheckpoint/ExportCheckpoint write and CreateWorkspace restores.</summary>
     public string CheckpointRoot { get; init; } = "workspaces";
+    /// <summary>
+    /// Keep every workspace's state on disk under CheckpointRoot/live/ (saved before a commit, rollback, reset or creation
+    /// answers) and restore them all at start. Off for throwaway in-process servers (demo, bench).
+    /// </summary>
+    public bool PersistWorkspaces { get; init; } = true;
     /// <summary>Strategy of the default workspaces.</summary>
     public string DefaultStrategy { get; init; } = "pi+mi";
     public string? TlsCertificate { get; init; }

@@ -89,7 +89,7 @@ public class AdaptationTests
         interaction.AddClick(second);
         Assert.NotEqual(checksum, learner.WeightsChecksum());
 
-        Assert.True(interaction.Undo());
+        Assert.Equal(UndoWeights.Restored, interaction.Undo().Weights);
         Assert.Equal(checksum, learner.WeightsChecksum());
         Assert.Equal(afterFirst, interaction.Mask!.Labels);
         Assert.Equal("undo", learner.History[^1].Kind);

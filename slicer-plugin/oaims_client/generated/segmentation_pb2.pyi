@@ -7,6 +7,10 @@ from google.protobuf import message as _message
 from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Mapping, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
+UNDO_WEIGHTS_KEPT: UndoWeights
+UNDO_WEIGHTS_NO_UPDATE: UndoWeights
+UNDO_WEIGHTS_RESTORED: UndoWeights
+UNDO_WEIGHTS_UNSPECIFIED: UndoWeights
 VOXEL_TYPE_FLOAT32: VoxelType
 VOXEL_TYPE_INT16: VoxelType
 VOXEL_TYPE_UINT8: VoxelType
@@ -282,16 +286,20 @@ class UndoRequest(_message.Message):
     def __init__(self, session_id: _Optional[str] = ...) -> None: ...
 
 class UndoResponse(_message.Message):
-    __slots__ = ["click_count", "delta", "model_version", "undone"]
+    __slots__ = ["click_count", "delta", "model_version", "undone", "weights", "weights_kept_reason"]
     CLICK_COUNT_FIELD_NUMBER: _ClassVar[int]
     DELTA_FIELD_NUMBER: _ClassVar[int]
     MODEL_VERSION_FIELD_NUMBER: _ClassVar[int]
     UNDONE_FIELD_NUMBER: _ClassVar[int]
+    WEIGHTS_FIELD_NUMBER: _ClassVar[int]
+    WEIGHTS_KEPT_REASON_FIELD_NUMBER: _ClassVar[int]
     click_count: int
     delta: _common_pb2.MaskDelta
     model_version: int
     undone: bool
-    def __init__(self, undone: bool = ..., delta: _Optional[_Union[_common_pb2.MaskDelta, _Mapping]] = ..., model_version: _Optional[int] = ..., click_count: _Optional[int] = ...) -> None: ...
+    weights: UndoWeights
+    weights_kept_reason: str
+    def __init__(self, undone: bool = ..., delta: _Optional[_Union[_common_pb2.MaskDelta, _Mapping]] = ..., model_version: _Optional[int] = ..., click_count: _Optional[int] = ..., weights: _Optional[_Union[UndoWeights, str]] = ..., weights_kept_reason: _Optional[str] = ...) -> None: ...
 
 class UploadImageRequest(_message.Message):
     __slots__ = ["data", "header"]
@@ -302,4 +310,7 @@ class UploadImageRequest(_message.Message):
     def __init__(self, header: _Optional[_Union[ImageHeader, _Mapping]] = ..., data: _Optional[bytes] = ...) -> None: ...
 
 class VoxelType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class UndoWeights(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []

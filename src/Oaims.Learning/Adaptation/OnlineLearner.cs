@@ -114,6 +114,9 @@ public sealed class OnlineLearner : IDisposable
         DropOldSnapshots(); // only now: the snapshot just restored may have been the oldest
     }
 
+    /// <summary>True when <see cref="RestoreVersion"/> can bring back this version (the source, or a snapshot still kept).</summary>
+    public bool CanRestore(long version) => version == 0 || version == Version || _recent.Any(s => s.Version == version);
+
     /// <summary>Back to the source weights and a fresh optimizer; the history is kept.</summary>
     public void ResetToSource() => RestoreSource("reset");
 
@@ -151,25 +154,33 @@ public sealed class OnlineLearner : IDisposable
 
     sealed record LearnerState(string Strategy, double LearningRate, long Version, long LastVersion, List<ModelVersion> History);
 
-    /// <summary>Saves weights, optimizer state, source weights and history; every file is written atomically.</summary>
+    public const string StateFile = "learner.json";
+    public const string SourceFolder = "source";
+
+    /// <summary>
+    /// Writes weights, optimizer state, source weights and history into a folder, each file atomically. For a save that a
+    /// restart relies on, go through <see cref="LearnerStore"/>, which makes the files one unit.
+    /// </summary>
     public void Save(string directory)
     {
-        Checkpoint.Save(Path.Combine(directory, "source"), SourceNetworkCopy(), SourceCard);
+        using var source = SourceNetworkCopy();
+        Checkpoint.Save(Path.Combine(directory, SourceFolder), source, SourceCard);
         Checkpoint.Save(Path.Combine(directory, "current"), Network, SourceCard);
         using var buffer = new MemoryStream();
         using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) _optimizer.save_state_dict(writer);
         AtomicFile.WriteAllBytes(Path.Combine(directory, "optimizer.bin"), buffer.ToArray());
         var state = new LearnerState(Strategy.Name, LearningRate, Version, _lastVersion, _history);
-        AtomicFile.WriteAllText(Path.Combine(directory, "learner.json"), JsonSerializer.Serialize(state, ModelCard.Json));
+        AtomicFile.WriteAllText(Path.Combine(directory, StateFile), JsonSerializer.Serialize(state, ModelCard.Json));
     }
 
     public static OnlineLearner Load(string directory, Device? device = null)
     {
-        var state = JsonSerializer.Deserialize<LearnerState>(File.ReadAllText(Path.Combine(directory, "learner.json")), ModelCard.Json)
-                    ?? throw new InvalidDataException($"{directory}/learner.json is empty.");
-        var (network, card) = Checkpoint.Load(Path.Combine(directory, "source"), device);
+        var state = JsonSerializer.Deserialize<LearnerState>(File.ReadAllText(Path.Combine(directory, StateFile)), ModelCard.Json)
+                    ?? throw new InvalidDataException($"{directory}/{StateFile} is empty.");
+        var (network, card) = Checkpoint.Load(Path.Combine(directory, SourceFolder), device);
         var learner = new OnlineLearner(network, card, state.Strategy, state.LearningRate);
         var (current, _) = Checkpoint.Load(Path.Combine(directory, "current"), device);
+        using (current)
         using (no_grad())
             foreach (var (target, source) in learner._parameters.Zip(current.parameters())) target.copy_(source);
         using (var reader = new BinaryReader(File.OpenRead(Path.Combine(directory, "optimizer.bin")))) learner._optimizer.load_state_dict(reader);

@@ -8,6 +8,15 @@ namespace Oaims.Learning.Adaptation;
 /// <summary>What one click produced: the new mask, the adaptation steps, and where the time went.</summary>
 public sealed record ClickOutcome(LabelMap Mask, IReadOnlyList<AdaptationStep> Steps, double AdaptationMilliseconds, double ForwardMilliseconds);
 
+/// <summary>What an undo did to the model: the click made no update, its update was taken back, or it was kept.</summary>
+public enum UndoWeights { NoUpdate, Restored, Kept }
+
+/// <summary>What an undo did: whether a click was taken back, what happened to its weight update, and why it was kept.</summary>
+public sealed record UndoOutcome(bool Undone, UndoWeights Weights, string? KeptBecause)
+{
+    public static readonly UndoOutcome Nothing = new(false, UndoWeights.NoUpdate, null);
+}
+
 /// <summary>
 /// One user working on one 2D image inside a workspace (the user's story): clicks go in one at a time,
 /// the learner's strategy may adapt the model after each, the mask comes back; undo takes back the last
@@ -18,7 +27,8 @@ public sealed class SliceInteraction : IDisposable
     readonly OnlineLearner _learner;
     readonly Predictor _predictor;
     readonly List<Click> _clicks = [];
-    readonly Stack<(LabelMap? Mask, long Version)> _undo = new();
+    // Per click: the mask before it, and the model version before and after its adaptation steps.
+    readonly Stack<(LabelMap? Mask, long VersionBefore, long VersionAfter)> _undo = new();
 
     public SliceInteraction(OnlineLearner learner, SliceSample sample)
     {
@@ -42,26 +52,45 @@ public sealed class SliceInteraction : IDisposable
         if ((uint)click.Class >= (uint)_learner.Task.Classes)
             throw new ArgumentOutOfRangeException(nameof(click), $"Class {click.Class} does not exist: the model knows {_learner.Task.Classes} classes ({string.Join(", ", _learner.Task.ClassNames)}).");
 
-        _undo.Push((Mask, _learner.Version));
+        long versionBefore = _learner.Version;
         _clicks.Add(click);
         var steps = new List<AdaptationStep>();
         var clock = Stopwatch.StartNew();
-        _learner.Strategy.AfterClick(new ClickContext(_learner, _predictor, _clicks.ToList(), s => { steps.Add(s); report?.Invoke(s); }));
+        try
+        {
+            _learner.Strategy.AfterClick(new ClickContext(_learner, _predictor, _clicks.ToList(), s => { steps.Add(s); report?.Invoke(s); }));
+        }
+        catch
+        {
+            _clicks.RemoveAt(_clicks.Count - 1);
+            throw;
+        }
+        _undo.Push((Mask, versionBefore, _learner.Version));
         double adaptation = clock.Elapsed.TotalMilliseconds;
         clock.Restart();
         Mask = _predictor.Predict(_clicks);
         return new ClickOutcome(Mask, steps, adaptation, clock.Elapsed.TotalMilliseconds);
     }
 
-    /// <summary>Takes back the last click: its mask and, if the model changed since, the weights from before it.</summary>
-    public bool Undo()
+    /// <summary>
+    /// Takes back the last click: always its mask; its weight update only while that update is still the workspace's
+    /// latest change. Once anything else changed the model (another user's click or commit, a rollback), restoring the
+    /// weights from before the click would wipe that change too, so the weights are kept and the outcome says why.
+    /// </summary>
+    public UndoOutcome Undo()
     {
-        if (Committed || _clicks.Count == 0) return false;
-        var (mask, version) = _undo.Pop();
+        if (Committed || _clicks.Count == 0) return UndoOutcome.Nothing;
+        var (mask, versionBefore, versionAfter) = _undo.Pop();
         _clicks.RemoveAt(_clicks.Count - 1);
         Mask = mask;
-        if (_learner.Version != version) _learner.RestoreVersion(version, "undo");
-        return true;
+        if (versionAfter == versionBefore) return new UndoOutcome(true, UndoWeights.NoUpdate, null);
+        if (_learner.Version != versionAfter)
+            return new UndoOutcome(true, UndoWeights.Kept,
+                $"the model changed since this click (version {versionAfter} -> {_learner.Version}); undoing its update would also undo that change");
+        if (!_learner.CanRestore(versionBefore))
+            return new UndoOutcome(true, UndoWeights.Kept, $"version {versionBefore} is no longer kept in memory");
+        _learner.RestoreVersion(versionBefore, "undo");
+        return new UndoOutcome(true, UndoWeights.Restored, null);
     }
 
     /// <summary>Accepts the mask (the current one unless the user edited it) and runs the strategy's post-interaction learning.</summary>

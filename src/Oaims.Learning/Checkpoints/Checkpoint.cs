@@ -24,10 +24,41 @@ public static class Checkpoint
         AtomicFile.WriteAllText(Path.Combine(directory, CardFile), JsonSerializer.Serialize(stamped, ModelCard.Json));
     }
 
+    /// <summary>
+    /// Writes a checkpoint as one durable unit (an export a restart or a batch job relies on): a new version folder and a
+    /// pointer switch, so an interrupted write never leaves a card that describes other weights.
+    /// </summary>
+    public static string SaveDurably(string directory, Action<string> save) => new DurableFolder(directory).Save(save);
+
+    /// <summary>True when the folder is a checkpoint: card and weights side by side, or a durable folder of them.</summary>
+    public static bool IsCheckpoint(string directory)
+    {
+        if (File.Exists(Path.Combine(directory, CardFile))) return true;
+        var durable = new DurableFolder(directory);
+        return durable.Exists && durable.Open() is { } version && File.Exists(Path.Combine(version.Folder, CardFile));
+    }
+
+    /// <summary>The folder holding card and weights: the folder itself, or the version in force of a durable folder.</summary>
+    public static string Locate(string directory)
+    {
+        if (File.Exists(Path.Combine(directory, CardFile))) return directory;
+        var durable = new DurableFolder(directory);
+        if (!durable.Exists) return directory; // Load names what is missing
+        return durable.Open()?.Folder ?? throw new InvalidDataException($"{directory} holds no intact checkpoint: {durable.Diagnose()}.");
+    }
+
+    /// <summary>The card of a checkpoint folder (plain or durable), without loading its weights.</summary>
+    public static ModelCard ReadCard(string directory)
+    {
+        string path = Path.Combine(Locate(directory), CardFile);
+        return JsonSerializer.Deserialize<ModelCard>(File.ReadAllText(path), ModelCard.Json) ?? throw new InvalidDataException($"{path} is empty.");
+    }
+
     /// <summary>Loads a checkpoint folder onto the given device; errors name the folder and the problem.</summary>
     public static (InteractiveUNet Network, ModelCard Card) Load(string directory, Device? device = null)
     {
         TorchRuntime.EnsureLoaded();
+        directory = Locate(directory);
         string cardPath = Path.Combine(directory, CardFile), weightsPath = Path.Combine(directory, WeightsFile);
         if (!File.Exists(cardPath) || !File.Exists(weightsPath))
             throw new FileNotFoundException($"{directory} is not an OAIMS checkpoint: it needs {CardFile} and {WeightsFile}.");

@@ -14,11 +14,11 @@ public static class ModelCatalog
 
     public static string Resolve(string nameOrPath)
     {
-        if (File.Exists(Path.Combine(nameOrPath, Checkpoint.CardFile))) return Path.GetFullPath(nameOrPath);
+        if (Checkpoint.IsCheckpoint(nameOrPath)) return Path.GetFullPath(nameOrPath);
         foreach (string folder in SearchFolders())
         {
             string candidate = Path.Combine(folder, nameOrPath);
-            if (File.Exists(Path.Combine(candidate, Checkpoint.CardFile))) return candidate;
+            if (Checkpoint.IsCheckpoint(candidate)) return candidate;
         }
         throw new FileNotFoundException($"No model '{nameOrPath}': not a checkpoint folder, and not found under {string.Join(", ", SearchFolders().Distinct())}.");
     }
@@ -26,6 +26,6 @@ public static class ModelCatalog
     /// <summary>Every checkpoint folder directly under a models folder.</summary>
     public static IEnumerable<string> List(string modelsFolder) =>
         Directory.Exists(modelsFolder)
-            ? Directory.GetDirectories(modelsFolder).Where(d => File.Exists(Path.Combine(d, Checkpoint.CardFile))).Order(StringComparer.Ordinal)
+            ? Directory.GetDirectories(modelsFolder).Where(Checkpoint.IsCheckpoint).Order(StringComparer.Ordinal)
             : [];
 }

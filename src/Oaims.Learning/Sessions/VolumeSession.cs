@@ -62,14 +62,17 @@ public sealed class VolumeSession : IDisposable
         return new VolumeClickOutcome(click.Axis, slice, outcome.Steps, outcome.AdaptationMilliseconds, outcome.ForwardMilliseconds);
     }
 
-    /// <summary>Takes back the last click (on whichever slice): its mask and its weight update. Returns the slice, or null.</summary>
-    public (int Axis, int Slice)? Undo()
+    /// <summary>
+    /// Takes back the last click (on whichever slice): its mask, and its weight update while nothing else changed the model
+    /// since (see <see cref="SliceInteraction.Undo"/>). Returns the slice and the outcome, or null when there was no click.
+    /// </summary>
+    public (int Axis, int Slice, UndoOutcome Outcome)? Undo()
     {
         if (Committed || _undo.Count == 0) return null;
         var (axis, slice, before) = _undo.Pop();
-        _slices[(axis, slice)].Undo();
+        var outcome = _slices[(axis, slice)].Undo();
         WriteSlice(axis, slice, before);
-        return (axis, slice);
+        return (axis, slice, outcome);
     }
 
     /// <summary>Accepts the label volume: post-interaction learning on every slice that was clicked.</summary>

@@ -76,10 +76,14 @@ public sealed class SegmentationService(Sidecar sidecar, ILogger<SegmentationSer
     public override async Task<UndoResponse> Undo(UndoRequest request, ServerCallContext context)
     {
         var work = await sidecar.OnSessionAsync(request.SessionId, s => s.Undo(), context.CancellationToken);
-        var result = work.Value;
-        log.LogInformation("Undo in session {SessionId}: {Outcome}, {ClickCount} click(s) left, version {ModelVersion}",
-            request.SessionId, result.Undone ? "click taken back" : "nothing to undo", result.ClickCount, result.ModelVersion);
-        return new UndoResponse { Undone = result.Undone, Delta = Wire.ToWire(result.Delta), ClickCount = result.ClickCount, ModelVersion = result.ModelVersion };
+        var reply = Wire.ToWire(work.Value);
+        if (reply.Weights == V1.UndoWeights.Kept)
+            log.LogWarning("Undo in session {SessionId}: mask taken back, weights kept because {KeptBecause}; {ClickCount} click(s) left, version {ModelVersion}",
+                request.SessionId, reply.WeightsKeptReason, reply.ClickCount, reply.ModelVersion);
+        else
+            log.LogInformation("Undo in session {SessionId}: {Outcome}, weights {UndoWeights}, {ClickCount} click(s) left, version {ModelVersion}",
+                request.SessionId, reply.Undone ? "click taken back" : "nothing to undo", reply.Weights, reply.ClickCount, reply.ModelVersion);
+        return reply;
     }
 
     public override async Task Commit(CommitRequest request, IServerStreamWriter<CommitEvent> responseStream, ServerCallContext context)
@@ -87,7 +91,7 @@ public sealed class SegmentationService(Sidecar sidecar, ILogger<SegmentationSer
         long started = Stopwatch.GetTimestamp();
         var session = sidecar.Session(request.SessionId);
         var work = await StepRelay.RunAsync(
-            report => sidecar.OnSessionAsync(session.Id, s => s.Commit(report), context.CancellationToken),
+            report => sidecar.CommitAsync(session.Id, report, context.CancellationToken),
             responseStream, step => new CommitEvent { Step = Wire.ToWire(step) });
         var steps = work.Value.Steps;
         double adaptation = steps.Sum(s => s.Milliseconds), total = Stopwatch.GetElapsedTime(started).TotalMilliseconds;

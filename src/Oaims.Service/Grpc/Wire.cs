@@ -64,6 +64,18 @@ public static class Wire
         WeightsChecksum = checksum ?? "", Created = Timestamp.FromDateTimeOffset(workspace.Created),
     };
 
+    public static V1.UndoResponse ToWire(UndoResult result) => new()
+    {
+        Undone = result.Outcome.Undone, Delta = ToWire(result.Delta), ClickCount = result.ClickCount, ModelVersion = result.ModelVersion,
+        Weights = result.Outcome.Weights switch
+        {
+            UndoWeights.Restored => V1.UndoWeights.Restored,
+            UndoWeights.Kept => V1.UndoWeights.Kept,
+            _ => V1.UndoWeights.NoUpdate,
+        },
+        WeightsKeptReason = result.Outcome.KeptBecause ?? "",
+    };
+
     public static V1.SessionInfo ToWire(SegmentationSession session)
     {
         var info = new V1.SessionInfo

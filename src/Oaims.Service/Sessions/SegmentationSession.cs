@@ -10,8 +10,8 @@ namespace Oaims.Service.Sessions;
 /// <summary>What one click produced for the client: the steps and timings, the mask delta, and the session's state after it.</summary>
 public sealed record ClickResult(VolumeClickOutcome Outcome, MaskDelta Delta, double EncodeMilliseconds, int ClickCount, long ModelVersion);
 
-/// <summary>What an undo produced: whether a click was taken back, the mask delta, and the state after it.</summary>
-public sealed record UndoResult(bool Undone, MaskDelta Delta, int ClickCount, long ModelVersion);
+/// <summary>What an undo produced: what was taken back (mask, weights), the mask delta, and the state after it.</summary>
+public sealed record UndoResult(UndoOutcome Outcome, MaskDelta Delta, int ClickCount, long ModelVersion);
 
 /// <summary>What a commit produced: the post-interaction steps and the model version after them.</summary>
 public sealed record CommitResult(IReadOnlyList<AdaptationStep> Steps, long ModelVersion);
@@ -84,13 +84,12 @@ public sealed class SegmentationSession : IDisposable
         return new ClickResult(outcome, delta, clock.Elapsed.TotalMilliseconds, ClickCount, Workspace.Learner.Version);
     }
 
-    /// <summary>Worker: takes back the last click, its mask and its weight update.</summary>
+    /// <summary>Worker: takes back the last click's mask, and its weight update unless the workspace changed since.</summary>
     public UndoResult Undo()
     {
         EnsureOpen();
-        var undone = _volume.Undo();
-        var delta = undone is { } slice ? DeltaOf(slice.Axis, slice.Slice) : MaskDelta.Empty;
-        return new UndoResult(undone is not null, delta, ClickCount, Workspace.Learner.Version);
+        if (_volume.Undo() is not { } undone) return new UndoResult(UndoOutcome.Nothing, MaskDelta.Empty, ClickCount, Workspace.Learner.Version);
+        return new UndoResult(undone.Outcome, DeltaOf(undone.Axis, undone.Slice), ClickCount, Workspace.Learner.Version);
     }
 
     /// <summary>Worker: accepts the mask; the strategy's post-interaction learning runs (steps reported as they happen).</summary>

@@ -10,15 +10,19 @@ public sealed class Workspace : IDisposable
 {
     int _openSessions;
 
-    Workspace(string name, LoadedModel model, OnlineLearner learner, WorkspaceWorker worker)
+    Workspace(string name, LoadedModel model, OnlineLearner learner, WorkspaceWorker worker, string? stateFolder)
     {
-        Name = name; Model = model; Learner = learner; Worker = worker;
+        Name = name; Model = model; Learner = learner; Worker = worker; StateFolder = stateFolder;
     }
 
     public string Name { get; }
     public LoadedModel Model { get; }
     public WorkspaceWorker Worker { get; }
     public DateTimeOffset Created { get; } = DateTimeOffset.UtcNow;
+    /// <summary>Where the workspace's durable state lives; null when the server does not persist workspaces.</summary>
+    public string? StateFolder { get; }
+    /// <summary>The model version last saved to <see cref="StateFolder"/> (-1: none yet). Worker only.</summary>
+    internal long SavedVersion { get; set; } = -1;
 
     /// <summary>The learner; touch it only inside work run by <see cref="Worker"/>.</summary>
     public OnlineLearner Learner { get; }
@@ -33,13 +37,13 @@ public sealed class Workspace : IDisposable
     internal void SessionClosed() => Interlocked.Decrement(ref _openSessions);
 
     /// <summary>Starts the worker and builds the learner on it, so that every torch call of the workspace happens on one thread.</summary>
-    public static async Task<Workspace> StartAsync(string name, LoadedModel model, Func<OnlineLearner> createLearner, int queueCapacity)
+    public static async Task<Workspace> StartAsync(string name, LoadedModel model, Func<OnlineLearner> createLearner, int queueCapacity, string? stateFolder = null)
     {
         var worker = new WorkspaceWorker(name, queueCapacity);
         try
         {
             var learner = (await worker.Run(createLearner, CancellationToken.None)).Value;
-            return new Workspace(name, model, learner, worker);
+            return new Workspace(name, model, learner, worker, stateFolder);
         }
         catch
         {
