@@ -14,6 +14,7 @@ public static class Commands
         yield return InfoCommand.Create();
         yield return ConvertCommand.Create();
         yield return ServeCommand.Create();
+        yield return HealthCommand.Create();
         yield return DemoCommand.Create();
     }
 }

@@ -7,7 +7,7 @@ namespace Oaims.Cli;
 
 /// <summary>
 /// `oaims serve`: the gRPC sidecar. Loads every checkpoint under --models (each gets a default workspace named after it),
-/// listens on --address (loopback by default), and prints one parseable line on stdout once it accepts calls:
+/// listens on --address (loopback by default), and prints one parseable line on stdout once it serves (models loaded):
 /// <c>OAIMS listening on http://127.0.0.1:PORT</c>. Logs go to stderr (and to --log-json as compact JSON events).
 /// </summary>
 public static class ServeCommand
@@ -36,10 +36,16 @@ public static class ServeCommand
         var maxSessions = WithDefault("--max-sessions", defaults.MaxSessions, "open sessions across the server");
         var queue = WithDefault("--queue", defaults.QueueCapacity, "requests that may wait for one workspace's worker (beyond: RESOURCE_EXHAUSTED)");
         var lease = WithDefault("--lease-seconds", defaults.DefaultLeaseSeconds, "default idle timeout of a session");
+        var memoryBudgetMb = WithDefault("--memory-budget-mb", defaults.MemoryBudgetBytes >> 20,
+            "memory for stored images, uploads, sessions and workspaces together (MiB; default: half of this machine's or container's memory, at most 64 GiB); the least recently used images are evicted to make room, beyond: RESOURCE_EXHAUSTED");
+        var snapshotMb = WithDefault("--snapshot-mb", defaults.SnapshotBytesPerWorkspace >> 20,
+            "undo snapshots each workspace may keep (MiB; at least two are kept); 256 keeps the last 11 versions of the shipped models");
+        var maxUploads = WithDefault("--max-uploads", defaults.MaxConcurrentUploads, "uploads in progress at once (beyond: RESOURCE_EXHAUSTED)");
+        var uploadIdle = WithDefault("--upload-idle-seconds", defaults.UploadIdleSeconds, "an upload that sends nothing for this long is abandoned (ABORTED)");
 
         var command = new Command("serve", "Run the gRPC sidecar that owns the models and adapts them from the users' clicks.");
         foreach (var o in new Option[] { models, address, device, logJson, logLevel, tlsCert, tlsKey, token, insecure, checkpoints, strategy, threads,
-                                         maxUploadMb, maxVoxels, maxMessageMb, maxSessions, queue, lease })
+                                         maxUploadMb, maxVoxels, maxMessageMb, maxSessions, queue, lease, memoryBudgetMb, snapshotMb, maxUploads, uploadIdle })
             command.Options.Add(o);
         command.SetAction(async (parse, cancellation) =>
         {
@@ -57,6 +63,8 @@ public static class ServeCommand
                     MaxMessageBytes = parse.GetValue(maxMessageMb) << 20, MaxSessions = parse.GetValue(maxSessions),
                     QueueCapacity = parse.GetValue(queue), DefaultLeaseSeconds = parse.GetValue(lease),
                     MaxLeaseSeconds = Math.Max(defaults.MaxLeaseSeconds, parse.GetValue(lease)),
+                    MemoryBudgetBytes = parse.GetValue(memoryBudgetMb) << 20, SnapshotBytesPerWorkspace = parse.GetValue(snapshotMb) << 20,
+                    MaxConcurrentUploads = parse.GetValue(maxUploads), UploadIdleSeconds = parse.GetValue(uploadIdle),
                 },
             };
             return await RunAsync(options, cancellation);

@@ -15,5 +15,14 @@ public sealed class LimitExceededException(string message) : Exception(message);
 /// <summary>The caller did not present the server's token (UNAUTHENTICATED).</summary>
 public sealed class AuthenticationFailedException(string message) : Exception(message);
 
+/// <summary>An upload sent nothing for longer than the idle limit and was given up (ABORTED: start the upload again).</summary>
+public sealed class UploadStalledException(string message) : Exception(message);
+
+/// <summary>The server cannot serve yet: it is still loading its models and workspaces (UNAVAILABLE: try again shortly).</summary>
+public sealed class StartingException(string message) : Exception(message);
+
+/// <summary>A workspace's worker thread stopped after a fault; its requests cannot run (UNAVAILABLE).</summary>
+public sealed class WorkspaceStoppedException(string message) : Exception(message);
+
 /// <summary>The name is already taken, e.g. a workspace (ALREADY_EXISTS).</summary>
 public sealed class AlreadyExistsException(string message) : Exception(message);

@@ -13,8 +13,17 @@ public sealed record ServiceLimits
     public int MaxSessions { get; init; } = 32;
     /// <summary>Requests that may wait for one workspace's worker.</summary>
     public int QueueCapacity { get; init; } = 16;
-    /// <summary>Images kept in memory (float32 voxels of all channels); the least recently used go first.</summary>
-    public long MaxStoredImageBytes { get; init; } = 4L << 30;
+    /// <summary>
+    /// The memory the sidecar may hold for stored images, uploads in progress, sessions and workspaces, together
+    /// (default: half of this machine's or container's memory, at most 64 GiB; see <see cref="Memory.MemoryBudget"/>).
+    /// </summary>
+    public long MemoryBudgetBytes { get; init; } = Memory.MemoryBudget.DefaultBytes();
+    /// <summary>Undo snapshots each workspace may keep, in bytes (at least two are kept whatever their size).</summary>
+    public long SnapshotBytesPerWorkspace { get; init; } = Learning.Adaptation.OnlineLearner.DefaultSnapshotCapacityBytes;
+    /// <summary>Uploads in progress at once; beyond: RESOURCE_EXHAUSTED.</summary>
+    public int MaxConcurrentUploads { get; init; } = 8;
+    /// <summary>An upload that sends no message for this long is abandoned (ABORTED) and its memory given back.</summary>
+    public int UploadIdleSeconds { get; init; } = 30;
     public int DefaultLeaseSeconds { get; init; } = 600;
     public int MaxLeaseSeconds { get; init; } = 24 * 3600;
     /// <summary>Workspaces on the server (each holds a network, its optimizer state and snapshots).</summary>
@@ -26,7 +35,8 @@ public sealed record ServiceLimits
     public void Validate()
     {
         if (MaxUploadBytes < 1 || MaxVoxels < 1 || MaxMessageBytes < 1024 || MaxSessions < 1 || QueueCapacity < 1
-            || MaxStoredImageBytes < 1 || DefaultLeaseSeconds < 1 || MaxLeaseSeconds < DefaultLeaseSeconds || MaxWorkspaces < 1
+            || MemoryBudgetBytes < 1 || SnapshotBytesPerWorkspace < 0 || MaxConcurrentUploads < 1 || UploadIdleSeconds < 1
+            || DefaultLeaseSeconds < 1 || MaxLeaseSeconds < DefaultLeaseSeconds || MaxWorkspaces < 1
             || UploadChunkBytes < 1 || UploadChunkBytes >= MaxMessageBytes || MaskChunkVoxels < 1)
             throw new ArgumentException("The service limits must be positive, the lease default at most its maximum, and upload chunks smaller than a message.");
         // One upload and one label volume are single arrays.

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Oaims.Learning.Adaptation;
 using Oaims.Learning.Checkpoints;
 using Oaims.Service.Images;
+using Oaims.Service.Memory;
 using Oaims.Service.Sessions;
 using Oaims.Service.Workspaces;
 using TorchSharp;
@@ -12,8 +13,8 @@ namespace Oaims.Service;
 
 /// <summary>
 /// Everything the sidecar holds, in the user's words: the models it offers, the workspaces adapting them, the uploaded
-/// images and the open sessions. The gRPC services translate wire messages into calls on this object; torch work
-/// goes through each workspace's worker.
+/// images and the open sessions, all within one memory budget. The gRPC services translate wire messages into calls
+/// on this object; torch work goes through each workspace's worker.
 /// </summary>
 public sealed partial class Sidecar : IDisposable
 {
@@ -24,6 +25,7 @@ public sealed partial class Sidecar : IDisposable
     readonly object _gate = new();
     readonly ILogger _log;
     readonly Timer _leaseTimer;
+    volatile bool _loaded;
 
     public Sidecar(SidecarOptions options, torch.Device device, ILogger<Sidecar> log)
     {
@@ -31,7 +33,9 @@ public sealed partial class Sidecar : IDisposable
         Options = options;
         Device = device;
         _log = log;
-        Images = new ImageStore(options.Limits.MaxStoredImageBytes);
+        Budget = new MemoryBudget(options.Limits.MemoryBudgetBytes);
+        Images = new ImageStore(Budget);
+        Uploads = new UploadSlots(options.Limits.MaxConcurrentUploads);
         Sessions = new SessionTable(options.Limits.MaxSessions);
         CheckpointRoot = Path.GetFullPath(options.CheckpointRoot);
         StateRoot = Path.Combine(CheckpointRoot, StateFolderName);
@@ -47,24 +51,45 @@ public sealed partial class Sidecar : IDisposable
     public string StateRoot { get; }
     /// <summary>The folder under the checkpoint root that the server keeps for workspaces' own state (no client writes there).</summary>
     public const string StateFolderName = "live";
+    public MemoryBudget Budget { get; }
     public ImageStore Images { get; }
+    public UploadSlots Uploads { get; }
     public SessionTable Sessions { get; }
     public static string Version => typeof(Sidecar).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
     public IReadOnlyList<LoadedModel> Models { get { lock (_gate) return _models.Values.OrderBy(m => m.Name, StringComparer.Ordinal).ToList(); } }
     public IReadOnlyList<Workspace> Workspaces { get { lock (_gate) return _workspaces.Values.Where(w => w is not null).OrderBy(w => w.Name, StringComparer.Ordinal).ToList(); } }
 
-    // ---- models and workspaces ----
+    // ---- start-up and health ----
 
     /// <summary>
     /// Start-up: brings back every workspace saved under the checkpoint root (as it was at its last commit, rollback, reset
     /// or creation), then registers the models and opens a default workspace for each one whose name is not yet taken.
+    /// The server already listens, and reports NOT_SERVING until this returns.
     /// </summary>
-    public async Task LoadAsync(string? modelsFolder)
+    public async Task LoadAsync()
     {
         await RestoreSavedWorkspacesAsync();
-        if (modelsFolder is not null) await LoadModelsAsync(modelsFolder);
+        if (Options.ModelsFolder is { } models) await LoadModelsAsync(models);
+        _loaded = true;
     }
+
+    /// <summary>True once <see cref="LoadAsync"/> has returned.</summary>
+    public bool IsLoaded => _loaded;
+
+    /// <summary>Why the sidecar cannot serve right now (still loading, or a workspace's worker has stopped); null when it can.</summary>
+    public string? NotServingReason
+    {
+        get
+        {
+            if (!_loaded) return "the server is still loading its models and workspaces";
+            return Workspaces.FirstOrDefault(w => !w.Worker.IsAlive) is { } stopped
+                ? $"the worker of workspace '{stopped.Name}' has stopped ({stopped.Worker.Failure?.Message ?? "no reason known"}): its requests cannot run until the server restarts"
+                : null;
+        }
+    }
+
+    // ---- models and workspaces ----
 
     async Task RestoreSavedWorkspacesAsync()
     {
@@ -82,7 +107,7 @@ public sealed partial class Sidecar : IDisposable
                 if (warning is not null) _log.LogWarning("Workspace {Workspace}: {TornSave}", name, warning);
                 var card = LearnerStore.SourceCard(located);
                 var workspace = await StartWorkspaceAsync(name, new LoadedModel(card.Name, Path.Combine(located, OnlineLearner.SourceFolder), card),
-                    () => LearnerStore.Load(located, Device), savedVersionOnDisk: warning is null);
+                    () => LoadSavedLearner(located), savedVersionOnDisk: warning is null);
                 _log.LogInformation("Workspace {Workspace} restored at version {ModelVersion} from {Folder}", name, workspace.Version, located);
             }
             catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException or ArgumentException or UnauthorizedAccessException)
@@ -96,7 +121,7 @@ public sealed partial class Sidecar : IDisposable
 
     /// <summary>Registers every checkpoint under the folder and opens its default workspace (named after it). A checkpoint that
     /// fails to load is logged and skipped, so one broken folder does not keep the others from being served.</summary>
-    public async Task LoadModelsAsync(string folder)
+    async Task LoadModelsAsync(string folder)
     {
         foreach (string directory in ModelCatalog.List(folder))
         {
@@ -167,7 +192,7 @@ public sealed partial class Sidecar : IDisposable
             if (warning is not null) _log.LogWarning("Restoring {Workspace}: {TornSave}", name, warning);
             var card = LearnerStore.SourceCard(located);
             model = new LoadedModel(card.Name, Path.Combine(located, OnlineLearner.SourceFolder), card);
-            create = () => LearnerStore.Load(located, Device);
+            create = () => LoadSavedLearner(located);
         }
         else
         {
@@ -176,14 +201,11 @@ public sealed partial class Sidecar : IDisposable
             create = () =>
             {
                 var (network, card) = Checkpoint.Load(model.Directory, Device);
-                return new OnlineLearner(network, card, strategy, learningRate);
+                return new OnlineLearner(network, card, strategy, learningRate, snapshotCapacityBytes: Limits.SnapshotBytesPerWorkspace);
             };
         }
 
-        var workspace = await StartWorkspaceAsync(name, model, create, savedVersionOnDisk: false);
-        _log.LogInformation("Workspace {Workspace}: model {Model}, strategy {Strategy}, learning rate {LearningRate}, version {ModelVersion}",
-            name, model.Name, workspace.Strategy, workspace.LearningRate, workspace.Version);
-        return workspace;
+        return await StartWorkspaceAsync(name, model, create, savedVersionOnDisk: false);
     }
 
     // Reserves the name, builds the learner on a new worker and, unless its state is already on disk, saves it before the
@@ -202,10 +224,12 @@ public sealed partial class Sidecar : IDisposable
         try
         {
             string? stateFolder = Options.PersistWorkspaces ? Path.Combine(StateRoot, name) : null;
-            workspace = await Service.Workspaces.Workspace.StartAsync(name, model, create, Limits.QueueCapacity, stateFolder);
+            workspace = await Service.Workspaces.Workspace.StartAsync(name, model, create, Limits.QueueCapacity, Budget, stateFolder);
             if (savedVersionOnDisk) workspace.SavedVersion = workspace.Version;
             else await workspace.Run(_ => { Persist(workspace); return true; }, CancellationToken.None);
             lock (_gate) _workspaces[name] = workspace;
+            _log.LogInformation("Workspace {Workspace}: model {Model}, strategy {Strategy}, learning rate {LearningRate}, version {ModelVersion}, {MemoryMiB:F1} MiB reserved ({SnapshotsKept} undo snapshots)",
+                name, model.Name, workspace.Strategy, workspace.LearningRate, workspace.Version, workspace.MemoryBytes / 1048576.0, workspace.Learner.SnapshotsKept);
             return workspace;
         }
         catch
@@ -214,6 +238,14 @@ public sealed partial class Sidecar : IDisposable
             lock (_gate) _workspaces.Remove(name);
             throw;
         }
+    }
+
+    // A saved learner, with this server's bound on its undo snapshots (the bound is the server's, not the save's).
+    OnlineLearner LoadSavedLearner(string located)
+    {
+        var learner = LearnerStore.Load(located, Device);
+        learner.SnapshotCapacityBytes = Limits.SnapshotBytesPerWorkspace;
+        return learner;
     }
 
     /// <summary>
@@ -315,15 +347,30 @@ public sealed partial class Sidecar : IDisposable
 
     // ---- images ----
 
-    public ImageUpload BeginUpload(ImageDescription description) => new(description, Limits);
+    public ImageUpload BeginUpload(ImageDescription description) => new(description, Limits, Budget);
 
+    /// <summary>Checks the upload and stores its image; content already stored is not decoded again (its bytes were checked then).</summary>
     public (StoredImage Image, bool AlreadyKnown) CompleteUpload(ImageUpload upload, ImageDescription description)
     {
-        var (fingerprint, volume) = upload.Finish();
-        var (image, added) = Images.Add(new StoredImage(fingerprint, volume, description.Name, description.PayloadBytes));
+        string fingerprint = upload.Finish();
+        var (image, added) = Images.Find(fingerprint) is { } known ? (known, false) : Store(upload, description, fingerprint);
         _log.LogInformation("Image {ImageId} ({Dims}, {Channels} channel(s), {VoxelType}) {Outcome}",
             fingerprint[..12], string.Join("x", description.Dims), description.Channels, description.VoxelType, added ? "stored" : "already known");
         return (image, !added);
+    }
+
+    (StoredImage Image, bool Added) Store(ImageUpload upload, ImageDescription description, string fingerprint)
+    {
+        // Reserved before decoding: the float32 voxels are allocated only once the budget has room for them.
+        var memory = Budget.Reserve(description.StoredBytes, MemoryUse.Images, $"Image {fingerprint[..12]} ({string.Join("x", description.Dims)} x {description.Channels} channel(s) as float32)");
+        Imaging.Volume volume;
+        try { volume = upload.Decode(); }
+        catch
+        {
+            memory.Dispose();
+            throw;
+        }
+        return Images.Add(new StoredImage(fingerprint, volume, description.Name, description.PayloadBytes), memory);
     }
 
     // ---- sessions ----
@@ -335,8 +382,13 @@ public sealed partial class Sidecar : IDisposable
         var image = Images.Get(imageId);
         if (leaseSeconds < 0 || leaseSeconds > Limits.MaxLeaseSeconds)
             throw new ArgumentException($"The lease must be 0 (the default, {Limits.DefaultLeaseSeconds} s) to {Limits.MaxLeaseSeconds} seconds, got {leaseSeconds}.");
-        var session = new SegmentationSession(SessionTable.NewId(), workspace, image, targetClass, leaseSeconds == 0 ? Limits.DefaultLeaseSeconds : leaseSeconds);
-        Sessions.Add(session);
+        var session = new SegmentationSession(SessionTable.NewId(), workspace, image, targetClass, leaseSeconds == 0 ? Limits.DefaultLeaseSeconds : leaseSeconds, Budget);
+        try { Sessions.Add(session); }
+        catch
+        {
+            session.Close(); // nothing of it reached the worker yet: its copies and its memory go at once
+            throw;
+        }
         _log.LogInformation("Session {SessionId} opened in workspace {Workspace} on image {ImageId} ({Dims}), class {TargetClass}, lease {LeaseSeconds} s",
             session.Id, workspace.Name, image.Id[..12], string.Join("x", session.Dims), targetClass, session.LeaseSeconds);
         return session;
@@ -344,13 +396,12 @@ public sealed partial class Sidecar : IDisposable
 
     public SegmentationSession Session(string id) => Sessions.Get(id, Release);
 
-    /// <summary>Runs work on the session's workspace worker; the lease is renewed before and after.</summary>
+    /// <summary>Runs work on the session's workspace worker; the lease holds while it waits and runs, and runs again from its end.</summary>
     public async Task<WorkResult<T>> OnSessionAsync<T>(string id, Func<SegmentationSession, T> work, CancellationToken cancellation)
     {
         var session = Session(id);
-        var result = await session.Workspace.Worker.Run(() => work(session), cancellation);
-        session.Touch();
-        return result;
+        using var call = session.CallInProgress();
+        return await session.Workspace.Worker.Run(() => work(session), cancellation);
     }
 
     /// <summary>Accepts the session's mask (post-interaction learning, steps reported as they happen), then saves the workspace before answering.</summary>
@@ -366,7 +417,8 @@ public sealed partial class Sidecar : IDisposable
     {
         var session = Session(id);
         if (Sessions.Remove(id) is null) throw new NotFoundException($"Session {id} was already closed.");
-        await session.Workspace.Worker.Run(session.Close, cancellation);
+        // Out of the table already: its tensors and memory must go even if the caller gives up or the queue is full.
+        await session.Workspace.Worker.Post(session.Close);
         _log.LogInformation("Session {SessionId} closed after {ClickCount} clicks (committed: {Committed})", id, session.ClickCount, session.Committed);
         return session;
     }

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Oaims.Learning;
@@ -37,7 +36,11 @@ public sealed class RunningSidecar(WebApplication app, Sidecar sidecar, Uri addr
     }
 }
 
-/// <summary>Builds and starts the gRPC server: Kestrel on one address, the two OAIMS services, health, reflection, interceptors, Serilog.</summary>
+/// <summary>
+/// Builds and starts the gRPC server: Kestrel on one address, the two OAIMS services, health, reflection, interceptors,
+/// Serilog. The server listens first, saying NOT_SERVING (and UNAVAILABLE to the OAIMS services) while the sidecar loads
+/// its models and workspaces; <see cref="StartAsync"/> returns once it serves.
+/// </summary>
 public static class SidecarHost
 {
     public static async Task<RunningSidecar> StartAsync(SidecarOptions options, CancellationToken cancellation = default)
@@ -57,16 +60,27 @@ public static class SidecarHost
                 Sidecar.Version, sidecar.DeviceName, options.Device, TorchSharp.torch.get_num_threads());
             if (options.ModelsFolder is { } models && !Directory.Exists(models))
                 throw new DirectoryNotFoundException($"Models folder '{models}' does not exist.");
-            await sidecar.LoadAsync(options.ModelsFolder);
-            if (options.ModelsFolder is { } folder && sidecar.Models.Count == 0)
-                logger.Warning("No checkpoint found in {ModelsFolder}: clients can connect but have no model to use", folder);
 
             var app = Build(options, address, sidecar, logger);
             await app.StartAsync(cancellation);
+            try
+            {
+                await sidecar.LoadAsync();
+            }
+            catch
+            {
+                await app.StopAsync();
+                await app.DisposeAsync();
+                sidecar.Dispose();
+                throw;
+            }
+            if (options.ModelsFolder is { } folder && sidecar.Models.Count == 0)
+                logger.Warning("No checkpoint found in {ModelsFolder}: clients can connect but have no model to use", folder);
             var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var uri = new Uri(bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
-            logger.Information("Listening on {Address} (TLS: {Tls}, token: {TokenRequired}, {Workspaces} workspace(s))",
-                bound, options.TlsCertificate is not null, !string.IsNullOrEmpty(options.Token), sidecar.Workspaces.Count);
+            logger.Information("Listening on {Address} (TLS: {Tls}, token: {TokenRequired}, {Workspaces} workspace(s), memory budget {BudgetMiB} MiB, {UsedMiB:F1} MiB in use)",
+                bound, options.TlsCertificate is not null, !string.IsNullOrEmpty(options.Token), sidecar.Workspaces.Count,
+                sidecar.Budget.CapacityBytes >> 20, sidecar.Budget.UsedBytes / 1048576.0);
             return new RunningSidecar(app, sidecar, uri, logger);
         }
         catch (Exception e)
@@ -104,9 +118,10 @@ public static class SidecarHost
             // Order matters: the error mapper is outermost, so the token check's refusal is mapped too.
             grpc.Interceptors.Add<ErrorMappingInterceptor>();
             grpc.Interceptors.Add<TokenInterceptor>();
+            grpc.Interceptors.Add<StartupInterceptor>();
         });
         builder.Services.AddGrpcReflection();
-        builder.Services.AddGrpcHealthChecks().AddCheck("workspaces", () => HealthCheckResult.Healthy($"{sidecar.Workspaces.Count} workspace(s)"));
+        builder.Services.AddGrpcHealthChecks().AddCheck("sidecar", new SidecarHealthCheck(sidecar, logger));
 
         var app = builder.Build();
         app.MapGrpcService<SegmentationService>();

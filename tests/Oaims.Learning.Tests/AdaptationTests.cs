@@ -161,6 +161,39 @@ public class AdaptationTests
         Assert.Throws<ArgumentException>(() => learner.RestoreVersion(1));
     }
 
+    [Fact]
+    public void UndoSnapshotsNeverHoldMoreThanTheirByteBoundOverManyClicks()
+    {
+        var (network, card) = TinyModels.Create();
+        long snapshot = 3 * network.parameters().Sum(p => p.NumberOfElements * p.ElementSize); // weights and Adam's two moments
+        long bound = snapshot * 7 / 2;
+        using var learner = new OnlineLearner(network, card, "mi", learningRate: 1e-3, snapshotCapacityBytes: bound);
+        using var predictor = new Predictor(learner.Network, learner.Task, TinyModels.Phantom());
+        Tensor Loss() => predictor.Logits([], withGradient: true).square().mean();
+        for (int i = 0; i < 30; i++)
+        {
+            Assert.True(learner.Step("mi", i, Loss).Applied);
+            Assert.True(learner.RecentSnapshotBytes <= bound, $"After step {i}: {learner.RecentSnapshotBytes} bytes of snapshots, bound {bound}");
+        }
+        Assert.Equal(3, learner.SnapshotsKept);
+        Assert.Equal(3 * snapshot, learner.RecentSnapshotBytes);
+        // The bound is what the workspace reserves: every kept snapshot, one more during an update, the source, the live state.
+        Assert.True(learner.MemoryBytes >= 4 * snapshot / 3 + snapshot * (1 + 3 + 1));
+        learner.RestoreVersion(learner.Version - 1, "undo"); // the last click can still be undone
+        Assert.Throws<ArgumentException>(() => learner.RestoreVersion(learner.Version - 6));
+    }
+
+    [Fact]
+    public void AtLeastTwoUndoSnapshotsAreKeptWhateverTheByteBound()
+    {
+        var (network, card) = TinyModels.Create();
+        using var learner = new OnlineLearner(network, card, "mi", learningRate: 1e-3, snapshotCapacityBytes: 1);
+        using var predictor = new Predictor(learner.Network, learner.Task, TinyModels.Phantom());
+        for (int i = 0; i < 5; i++) learner.Step("mi", i, () => predictor.Logits([], withGradient: true).square().mean());
+        Assert.Equal(2, learner.SnapshotsKept);
+        learner.RestoreVersion(learner.Version - 2, "rollback");
+    }
+
     static float[] FlatWeights(OnlineLearner learner) =>
         learner.Network.parameters().SelectMany(p => p.detach().cpu().contiguous().data<float>().ToArray()).ToArray();
 

@@ -1,27 +1,31 @@
 using System.Security.Cryptography;
 using System.Text;
 using Oaims.Service.Images;
+using Oaims.Service.Memory;
 
 namespace Oaims.Service.Tests;
 
 public sealed class ImageUploadTests
 {
     static readonly ServiceLimits Limits = new();
+    readonly MemoryBudget _budget = new(64 << 20);
 
     [Fact]
     public void Int16_and_uint8_voxels_become_the_same_float_values_planar_by_channel()
     {
         var description = new ImageDescription([2, 1, 1], 2, UploadVoxelType.Int16, ImageDescription.Identity, null, null);
-        using var upload = new ImageUpload(description, Limits);
+        using var upload = new ImageUpload(description, Limits, _budget);
         upload.Append([0x01, 0x00, 0xFF, 0xFF]); // channel 0: 1, -1
         upload.Append([0x00, 0x80, 0xFF, 0x7F]); // channel 1: -32768, 32767
-        var (_, image) = upload.Finish();
+        upload.Finish();
+        var image = upload.Decode();
         Assert.Equal([1f, -1f], image.Channels[0]);
         Assert.Equal([-32768f, 32767f], image.Channels[1]);
 
-        using var bytes = new ImageUpload(description with { VoxelType = UploadVoxelType.UInt8, Channels = 1 }, Limits);
+        using var bytes = new ImageUpload(description with { VoxelType = UploadVoxelType.UInt8, Channels = 1 }, Limits, _budget);
         bytes.Append([0, 255]);
-        Assert.Equal([0f, 255f], bytes.Finish().Image.Channels[0]);
+        bytes.Finish();
+        Assert.Equal([0f, 255f], bytes.Decode().Channels[0]);
     }
 
     [Fact]
@@ -29,13 +33,39 @@ public sealed class ImageUploadTests
     {
         var description = new ImageDescription([1024, 1024, 5], 1, UploadVoxelType.UInt8, ImageDescription.Identity, null, null);
         var payload = Enumerable.Range(0, 5 << 20).Select(i => (byte)(i * 7)).ToArray();
-        using var upload = new ImageUpload(description, Limits);
+        using var upload = new ImageUpload(description, Limits, _budget);
         for (int offset = 0; offset < payload.Length; offset += 300_000)
             upload.Append(payload.AsSpan(offset, Math.Min(300_000, payload.Length - offset)));
-        var (fingerprint, image) = upload.Finish();
+        string fingerprint = upload.Finish();
+        var image = upload.Decode();
         Assert.Equal(ImageFingerprint.Of(description, payload), fingerprint);
         Assert.Equal(payload[^1], image.Channels[0][^1]);
         Assert.Equal(payload[3_000_001], image.Channels[0][3_000_001]);
+    }
+
+    [Fact]
+    public void An_upload_holds_its_buffer_against_the_memory_budget_as_it_grows_and_gives_it_back_when_disposed()
+    {
+        var description = new ImageDescription([1024, 1024, 12], 1, UploadVoxelType.UInt8, ImageDescription.Identity, null, null);
+        var upload = new ImageUpload(description, Limits, _budget);
+        Assert.Equal(4 << 20, _budget.Used(MemoryUse.Uploads)); // the first buffer, not the 12 MiB the header promises
+        upload.Append(new byte[5 << 20]);
+        Assert.Equal(8 << 20, _budget.Used(MemoryUse.Uploads));
+        upload.Dispose();
+        Assert.Equal(0, _budget.UsedBytes);
+    }
+
+    [Fact]
+    public void An_upload_whose_buffer_would_pass_the_budget_is_resource_exhausted_and_holds_nothing_after()
+    {
+        var budget = new MemoryBudget(6 << 20);
+        var description = new ImageDescription([1024, 1024, 8], 1, UploadVoxelType.UInt8, ImageDescription.Identity, null, null);
+        using var upload = new ImageUpload(description, Limits, budget);
+        var e = Assert.Throws<LimitExceededException>(() => upload.Append(new byte[5 << 20]));
+        Assert.Contains("budget", e.Message);
+        Assert.Equal(4 << 20, budget.UsedBytes);
+        upload.Dispose();
+        Assert.Equal(0, budget.UsedBytes);
     }
 
     [Fact]

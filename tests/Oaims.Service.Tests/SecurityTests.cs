@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Net.Security;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
@@ -69,15 +67,8 @@ public sealed class SecurityTests
     public async Task A_non_loopback_address_with_tls_and_token_serves_over_https()
     {
         string folder = Directory.CreateTempSubdirectory("oaims-tls-").FullName;
-        using var rsa = RSA.Create(2048);
-        var request = new CertificateRequest("CN=127.0.0.1", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(System.Net.IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-        string certPath = Path.Combine(folder, "cert.pem"), keyPath = Path.Combine(folder, "key.pem");
-        File.WriteAllText(certPath, certificate.ExportCertificatePem());
-        File.WriteAllText(keyPath, rsa.ExportPkcs8PrivateKeyPem());
+        var (certPath, keyPath, selfSigned) = TestCertificates.SelfSigned(folder);
+        using var certificate = selfSigned;
 
         await using var server = await SidecarHost.StartAsync(Bare("0.0.0.0:0") with { TlsCertificate = certPath, TlsKey = keyPath, Token = "tls-token" });
         Assert.Equal("https", server.Address.Scheme);

@@ -16,7 +16,7 @@ public sealed class ServerFixture : IAsyncLifetime
     public static readonly ServiceLimits TestLimits = new()
     {
         MaxUploadBytes = 1 << 20, MaxVoxels = 300_000, MaxMessageBytes = 256 << 10, UploadChunkBytes = 64 << 10,
-        MaxSessions = 64, QueueCapacity = 32, MaxStoredImageBytes = 64 << 20, MaskChunkVoxels = 4096, MaxWorkspaces = 200,
+        MaxSessions = 64, QueueCapacity = 32, MemoryBudgetBytes = 256 << 20, MaskChunkVoxels = 4096, MaxWorkspaces = 200,
     };
 
     public string Root { get; } = Path.Combine(Path.GetTempPath(), $"oaims-service-tests-{Guid.NewGuid():N}");

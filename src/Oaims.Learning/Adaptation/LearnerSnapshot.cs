@@ -13,7 +13,15 @@ public sealed class LearnerSnapshot : IDisposable
     readonly Tensor[] _weights;
     readonly (long Step, Tensor Mean, Tensor Square)[] _moments;
 
-    LearnerSnapshot(Tensor[] weights, (long, Tensor, Tensor)[] moments) { _weights = weights; _moments = moments; }
+    LearnerSnapshot(Tensor[] weights, (long, Tensor, Tensor)[] moments)
+    {
+        _weights = weights;
+        _moments = moments;
+        Bytes = weights.Concat(moments.SelectMany(m => new[] { m.Item2, m.Item3 })).Sum(t => t.NumberOfElements * t.ElementSize);
+    }
+
+    /// <summary>The memory the snapshot's tensors hold: weights and both Adam moments, about three times the weights.</summary>
+    public long Bytes { get; }
 
     public static LearnerSnapshot Capture(IReadOnlyList<Tensor> parameters, TorchSharp.Modules.Adam optimizer)
     {

@@ -30,6 +30,7 @@ public sealed class OnlineLearner : IDisposable
     // Snapshots of recent versions (oldest dropped first); the source is kept apart and never dropped.
     readonly LinkedList<(long Version, LearnerSnapshot Snapshot)> _recent = new();
     readonly int _snapshotCapacity;
+    long _snapshotCapacityBytes;
     long _lastVersion;
 
     public InteractiveUNet Network { get; }
@@ -40,7 +41,49 @@ public sealed class OnlineLearner : IDisposable
     public long Version { get; private set; }
     public IReadOnlyList<ModelVersion> History => _history;
 
-    public OnlineLearner(InteractiveUNet network, ModelCard sourceCard, string strategy, double? learningRate = null, int snapshotCapacity = 24)
+    /// <summary>The memory the recent snapshots may hold (a restored learner gets its server's bound through this).</summary>
+    public long SnapshotCapacityBytes
+    {
+        get => _snapshotCapacityBytes;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _snapshotCapacityBytes = value;
+            DropOldSnapshots();
+        }
+    }
+
+    /// <summary>The recent versions kept for undo and rollback: the count cap, or as many as fit in the byte capacity, at least 2.</summary>
+    public int SnapshotsKept => (int)Math.Clamp(_snapshotCapacityBytes / Math.Max(1, _source.Bytes), 2, _snapshotCapacity);
+
+    /// <summary>The memory the recent snapshots hold now.</summary>
+    public long RecentSnapshotBytes => _recent.Sum(s => s.Snapshot.Bytes);
+
+    /// <summary>
+    /// An upper bound of the memory this learner holds: weights, gradients, Adam's two moments, the source snapshot,
+    /// and its recent snapshots (one more than are kept exists for a moment during an update). Activations of a
+    /// forward pass are transient and not included.
+    /// </summary>
+    public long MemoryBytes
+    {
+        get
+        {
+            long weights = _parameters.Sum(p => p.NumberOfElements * p.ElementSize);
+            return 4 * weights + _source.Bytes * (1 + SnapshotsKept + 1);
+        }
+    }
+
+    /// <summary>
+    /// The undo snapshots a learner keeps by default, in bytes. A snapshot is the weights and both Adam moments, about
+    /// three times the weights: for the shipped models (1.94 M parameters, 7.8 MB of weights) 23.3 MB, so 256 MiB keeps
+    /// the last 11 versions (11 clicks to undo, or versions to roll back to) besides the source.
+    /// </summary>
+    public const long DefaultSnapshotCapacityBytes = 256L << 20;
+
+    /// <param name="snapshotCapacity">Recent versions kept for undo and rollback, at most (at least 2).</param>
+    /// <param name="snapshotCapacityBytes">The memory those snapshots may hold, at most (two are kept whatever their size).</param>
+    public OnlineLearner(InteractiveUNet network, ModelCard sourceCard, string strategy, double? learningRate = null, int snapshotCapacity = 24,
+                         long snapshotCapacityBytes = DefaultSnapshotCapacityBytes)
     {
         Network = network;
         SourceCard = sourceCard;
@@ -49,6 +92,8 @@ public sealed class OnlineLearner : IDisposable
         LearningRate = learningRate ?? AdaptationStrategies.DefaultLearningRate(strategy, Task);
         if (!(LearningRate >= 0)) throw new ArgumentException($"Learning rate must be a non-negative number, got {LearningRate}.");
         _snapshotCapacity = Math.Max(2, snapshotCapacity);
+        ArgumentOutOfRangeException.ThrowIfNegative(snapshotCapacityBytes);
+        _snapshotCapacityBytes = snapshotCapacityBytes;
         network.eval(); // no dropout/BatchNorm: train and eval behave the same, eval is just explicit
         _parameters = network.parameters().ToList();
         _optimizer = optim.Adam(_parameters, LearningRate);
@@ -107,7 +152,7 @@ public sealed class OnlineLearner : IDisposable
         var snapshot = _recent.FirstOrDefault(s => s.Version == version).Snapshot
                        ?? throw new ArgumentException(version > _lastVersion || version < 0
                            ? $"Version {version} does not exist (latest is {_lastVersion})."
-                           : $"Version {version} is too old to restore: only the last {_snapshotCapacity} versions and the source are kept.");
+                           : $"Version {version} is too old to restore: only the last {SnapshotsKept} versions and the source are kept.");
         SnapshotOf(Version); // keep the state we leave, so it can be rolled back to
         snapshot.Restore(_parameters, _optimizer);
         NewVersion(kind, version, null);
@@ -215,9 +260,10 @@ public sealed class OnlineLearner : IDisposable
         return snapshot;
     }
 
+    // Bounded by count and by bytes; every snapshot of a learner has the same size, so the bytes give a count too.
     void DropOldSnapshots()
     {
-        while (_recent.Count > _snapshotCapacity)
+        while (_recent.Count > SnapshotsKept)
         {
             _recent.First!.Value.Snapshot.Dispose();
             _recent.RemoveFirst();

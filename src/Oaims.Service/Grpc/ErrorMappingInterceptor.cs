@@ -61,6 +61,8 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         LimitExceededException => (StatusCode.ResourceExhausted, e.Message),
         AuthenticationFailedException => (StatusCode.Unauthenticated, e.Message),
         AlreadyExistsException => (StatusCode.AlreadyExists, e.Message),
+        UploadStalledException => (StatusCode.Aborted, e.Message),
+        StartingException or WorkspaceStoppedException => (StatusCode.Unavailable, e.Message),
         ObjectDisposedException => (StatusCode.Unavailable, "The server is shutting down."),
         // The client went away mid-call (e.g. an upload stream broken off): not a server fault.
         IOException when context is not null && context.CancellationToken.IsCancellationRequested => (StatusCode.Cancelled, "The client cancelled the call or lost the connection."),

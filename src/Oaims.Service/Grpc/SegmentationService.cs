@@ -31,13 +31,15 @@ public sealed class SegmentationService(Sidecar sidecar, ILogger<SegmentationSer
 
     public override async Task<ImageRef> UploadImage(IAsyncStreamReader<UploadImageRequest> requestStream, ServerCallContext context)
     {
-        if (!await requestStream.MoveNext(context.CancellationToken))
+        using var slot = sidecar.Uploads.Take();
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        if (!await NextWithinIdleLimit(requestStream, idle, context, 0))
             throw new ArgumentException("The upload is empty: the first message must carry the image header.");
         if (requestStream.Current.PartCase != UploadImageRequest.PartOneofCase.Header)
             throw new ArgumentException("The first upload message must carry the image header (dims, channels, voxel type), not data.");
         var description = Wire.FromWire(requestStream.Current.Header);
         using var upload = sidecar.BeginUpload(description);
-        while (await requestStream.MoveNext(context.CancellationToken))
+        while (await NextWithinIdleLimit(requestStream, idle, context, upload.Received))
         {
             if (requestStream.Current.PartCase != UploadImageRequest.PartOneofCase.Data)
                 throw new ArgumentException("Only the first upload message may carry a header; the following ones carry data.");
@@ -45,6 +47,19 @@ public sealed class SegmentationService(Sidecar sidecar, ILogger<SegmentationSer
         }
         var (image, known) = sidecar.CompleteUpload(upload, description);
         return Wire.ToWire(image, known);
+    }
+
+    // A client that stops sending must not hold its upload slot and buffer for ever: each message has to come within the idle limit.
+    async Task<bool> NextWithinIdleLimit(IAsyncStreamReader<UploadImageRequest> requestStream, CancellationTokenSource idle, ServerCallContext context, long received)
+    {
+        int seconds = sidecar.Limits.UploadIdleSeconds;
+        idle.CancelAfter(TimeSpan.FromSeconds(seconds));
+        try { return await requestStream.MoveNext(idle.Token); }
+        catch (OperationCanceledException) when (idle.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            log.LogWarning("Upload abandoned after {IdleSeconds} s without a message ({Received} bytes received)", seconds, received);
+            throw new UploadStalledException($"The upload sent nothing for {seconds} s and was abandoned after {received} bytes; nothing was stored. Upload the image again.");
+        }
     }
 
     public override Task<SessionInfo> OpenSession(OpenSessionRequest request, ServerCallContext context) =>

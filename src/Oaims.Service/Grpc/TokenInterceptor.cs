@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using global::Grpc.Core;
-using global::Grpc.Core.Interceptors;
 
 namespace Oaims.Service.Grpc;
 
@@ -10,37 +9,13 @@ namespace Oaims.Service.Grpc;
 /// open so that probes (systemd, Kubernetes) need no secret. Registered after the error-mapping interceptor, so its
 /// refusal becomes UNAUTHENTICATED there.
 /// </summary>
-public sealed class TokenInterceptor(SidecarOptions options) : Interceptor
+public sealed class TokenInterceptor(SidecarOptions options) : CallCheckInterceptor
 {
     readonly byte[]? _expected = options.Token is { Length: > 0 } token ? SHA256.HashData(Encoding.UTF8.GetBytes(token)) : null;
 
-    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    protected override void Check(ServerCallContext context)
     {
-        Check(context);
-        return continuation(request, context);
-    }
-
-    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        Check(context);
-        return continuation(requestStream, context);
-    }
-
-    public override Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        Check(context);
-        return continuation(request, responseStream, context);
-    }
-
-    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        Check(context);
-        return continuation(requestStream, responseStream, context);
-    }
-
-    void Check(ServerCallContext context)
-    {
-        if (_expected is null || context.Method.StartsWith("/grpc.health.v1.Health/", StringComparison.Ordinal)) return;
+        if (_expected is null || IsHealthCheck(context)) return;
         string? header = context.RequestHeaders.GetValue("authorization");
         if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             throw new AuthenticationFailedException("This server needs a token: send the header 'authorization: Bearer <token>'.");

@@ -80,7 +80,7 @@ public static class Wire
     {
         var info = new V1.SessionInfo
         {
-            SessionId = session.Id, Workspace = session.Workspace.Name, ImageId = session.Image.Id, TargetClass = session.TargetClass,
+            SessionId = session.Id, Workspace = session.Workspace.Name, ImageId = session.ImageId, TargetClass = session.TargetClass,
             LeaseSeconds = session.LeaseSeconds, ExpiresAt = Timestamp.FromDateTimeOffset(session.ExpiresAt),
             ModelVersion = session.Workspace.Version, ClickCount = session.ClickCount, Committed = session.Committed,
         };

@@ -14,6 +14,9 @@ public sealed record ImageDescription(int[] Dims, int Channels, UploadVoxelType 
 
     public long PayloadBytes => VoxelCount * Channels * BytesPerVoxel;
 
+    /// <summary>What the image costs once stored: float32 voxels of every channel and its name.</summary>
+    public long StoredBytes => VoxelCount * Channels * sizeof(float) + sizeof(char) * (long)(Name?.Length ?? 0);
+
     /// <summary>Checks the description against the limits; throws ArgumentException (bad shape) or LimitExceededException (too big).</summary>
     public void Validate(ServiceLimits limits)
     {

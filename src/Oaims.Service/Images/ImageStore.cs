@@ -1,29 +1,30 @@
 using Oaims.Imaging;
+using Oaims.Service.Memory;
 
 namespace Oaims.Service.Images;
 
 /// <summary>An uploaded image, addressed by its content fingerprint.</summary>
-public sealed record StoredImage(string Id, Volume Volume, string? Name, long PayloadBytes)
-{
-    public long MemoryBytes => Volume.VoxelCount * Volume.ChannelCount * sizeof(float);
-}
+public sealed record StoredImage(string Id, Volume Volume, string? Name, long PayloadBytes);
 
 /// <summary>
-/// The images uploaded to this server, by fingerprint, within a memory budget: the least recently used go first.
-/// A session keeps its own reference, so evicting an image never breaks an open session (only new sessions need a re-upload).
+/// The images uploaded to this server, by fingerprint. Each holds its bytes (float32 voxels and name) against the
+/// memory budget, which evicts the least recently used to make room for anything else. A session keeps its own
+/// copy of its image, so evicting an image never breaks an open session (only new sessions need a re-upload).
 /// </summary>
-public sealed class ImageStore(long capacityBytes)
+public sealed class ImageStore : IEvictable
 {
     readonly object _gate = new();
-    readonly Dictionary<string, (StoredImage Image, long LastUsed)> _images = new(StringComparer.Ordinal);
-    long _clock, _bytes;
+    readonly Dictionary<string, (StoredImage Image, MemoryReservation Memory, long LastUsed)> _images = new(StringComparer.Ordinal);
+    long _clock;
+
+    public ImageStore(MemoryBudget budget) => budget.EvictFrom(this);
 
     public StoredImage? Find(string id)
     {
         lock (_gate)
         {
             if (!_images.TryGetValue(id, out var entry)) return null;
-            _images[id] = (entry.Image, ++_clock);
+            _images[id] = entry with { LastUsed = ++_clock };
             return entry.Image;
         }
     }
@@ -31,29 +32,40 @@ public sealed class ImageStore(long capacityBytes)
     public StoredImage Get(string id) =>
         Find(id) ?? throw new NotFoundException($"No image '{id}' on this server: upload it first (images are kept by content fingerprint, and the oldest are dropped when memory runs short).");
 
-    /// <summary>Adds the image unless the same content is already here; returns the stored one and whether it was new.</summary>
-    public (StoredImage Image, bool Added) Add(StoredImage image)
+    /// <summary>
+    /// Adds the image with the memory reserved for it, unless the same content is already here (then that reservation
+    /// is given back); returns the stored one and whether it was new.
+    /// </summary>
+    public (StoredImage Image, bool Added) Add(StoredImage image, MemoryReservation memory)
     {
-        if (image.MemoryBytes > capacityBytes)
-            throw new LimitExceededException($"The image needs {image.MemoryBytes} bytes of memory as float32; this server keeps at most {capacityBytes}.");
         lock (_gate)
         {
             if (_images.TryGetValue(image.Id, out var existing))
             {
-                _images[image.Id] = (existing.Image, ++_clock);
+                _images[image.Id] = existing with { LastUsed = ++_clock };
+                memory.Dispose();
                 return (existing.Image, false);
             }
-            while (_bytes + image.MemoryBytes > capacityBytes && _images.Count > 0)
-            {
-                var oldest = _images.MinBy(e => e.Value.LastUsed);
-                _images.Remove(oldest.Key);
-                _bytes -= oldest.Value.Image.MemoryBytes;
-            }
-            _images[image.Id] = (image, ++_clock);
-            _bytes += image.MemoryBytes;
+            _images[image.Id] = (image, memory, ++_clock);
             return (image, true);
         }
     }
 
     public int Count { get { lock (_gate) return _images.Count; } }
+
+    public long EvictableBytes { get { lock (_gate) return _images.Values.Sum(e => e.Memory.Bytes); } }
+
+    public bool EvictOldest()
+    {
+        MemoryReservation memory;
+        lock (_gate)
+        {
+            if (_images.Count == 0) return false;
+            var oldest = _images.MinBy(e => e.Value.LastUsed);
+            _images.Remove(oldest.Key);
+            memory = oldest.Value.Memory;
+        }
+        memory.Dispose();
+        return true;
+    }
 }

@@ -1,28 +1,33 @@
 using System.Buffers.Binary;
 using Oaims.Imaging;
+using Oaims.Service.Memory;
 
 namespace Oaims.Service.Images;
 
 /// <summary>
 /// One upload in progress: takes the voxel payload chunk by chunk, hashes it as it comes, and at the end turns it
 /// into a float32 <see cref="Volume"/>. Every check happens before the image is stored, so a bad upload leaves nothing behind.
+/// Its buffer is held against the memory budget as it grows, and given back when the upload is disposed.
 /// </summary>
 public sealed class ImageUpload : IDisposable
 {
     readonly ImageDescription _description;
     readonly ImageFingerprint _fingerprint;
     readonly int _expected;
+    readonly MemoryReservation _memory;
     // Grows as data arrives, so a header that promises a gigabyte costs nothing until the bytes really come.
     byte[] _payload;
     long _received;
 
-    public ImageUpload(ImageDescription description, ServiceLimits limits)
+    public ImageUpload(ImageDescription description, ServiceLimits limits, MemoryBudget budget)
     {
         description.Validate(limits);
         _description = description;
-        _fingerprint = new ImageFingerprint(description);
         _expected = checked((int)description.PayloadBytes);
-        _payload = GC.AllocateUninitializedArray<byte>(Math.Min(_expected, 1 << 22));
+        int initial = Math.Min(_expected, 1 << 22);
+        _memory = budget.Reserve(initial, MemoryUse.Uploads, $"An upload of {string.Join("x", description.Dims)} x {description.Channels} channel(s) ({description.VoxelType})");
+        _fingerprint = new ImageFingerprint(description);
+        _payload = GC.AllocateUninitializedArray<byte>(initial);
     }
 
     public long Received => _received;
@@ -32,24 +37,32 @@ public sealed class ImageUpload : IDisposable
         if (_received + chunk.Length > _expected)
             throw new ArgumentException($"The upload sends more than the {_expected} bytes its header declares ({string.Join("x", _description.Dims)}, {_description.Channels} channel(s), {_description.VoxelType}).");
         if (_received + chunk.Length > _payload.Length)
-            Array.Resize(ref _payload, (int)Math.Min(_expected, Math.Max(_received + chunk.Length, 2L * _payload.Length)));
+        {
+            int length = (int)Math.Min(_expected, Math.Max(_received + chunk.Length, 2L * _payload.Length));
+            _memory.Grow(length - _payload.Length);
+            Array.Resize(ref _payload, length);
+        }
         chunk.CopyTo(_payload.AsSpan((int)_received));
         _fingerprint.Append(chunk);
         _received += chunk.Length;
     }
 
-    /// <summary>Checks completeness, the fingerprint and the voxel values; returns the fingerprint and the decoded image.</summary>
-    public (string Fingerprint, Volume Image) Finish()
+    /// <summary>Checks completeness and the fingerprint the client claimed; returns the fingerprint.</summary>
+    public string Finish()
     {
         if (_received != _expected)
             throw new ArgumentException($"The upload ended after {_received} of the {_expected} bytes its header declares: the stream was cut short.");
         string fingerprint = _fingerprint.Finish();
         if (_description.Fingerprint is { Length: > 0 } claimed && claimed != fingerprint)
             throw new ArgumentException($"The data does not match the fingerprint the client sent ({claimed[..12]}... vs {fingerprint[..12]}...): it was changed or corrupted on the way.");
-        return (fingerprint, new Volume(_description.Dims, Decode(), ToMatrix(_description.IjkToRas), _description.VoxelType.ToString().ToLowerInvariant()));
+        return fingerprint;
     }
 
-    float[][] Decode()
+    /// <summary>After <see cref="Finish"/>: the float32 image, its voxel values checked. Content already stored need not be decoded again.</summary>
+    public Volume Decode() =>
+        new(_description.Dims, DecodeChannels(), ToMatrix(_description.IjkToRas), _description.VoxelType.ToString().ToLowerInvariant());
+
+    float[][] DecodeChannels()
     {
         int voxels = checked((int)_description.VoxelCount), size = _description.BytesPerVoxel;
         var channels = new float[_description.Channels][];
@@ -87,5 +100,10 @@ public sealed class ImageUpload : IDisposable
         return m;
     }
 
-    public void Dispose() => _fingerprint.Dispose();
+    public void Dispose()
+    {
+        _fingerprint.Dispose();
+        _payload = [];
+        _memory.Dispose();
+    }
 }

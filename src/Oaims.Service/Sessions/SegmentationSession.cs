@@ -3,6 +3,7 @@ using Oaims.Interaction;
 using Oaims.Learning.Adaptation;
 using Oaims.Learning.Sessions;
 using Oaims.Service.Images;
+using Oaims.Service.Memory;
 using Oaims.Service.Workspaces;
 
 namespace Oaims.Service.Sessions;
@@ -20,39 +21,82 @@ public sealed record CommitResult(IReadOnlyList<AdaptationStep> Steps, long Mode
 /// One user working on one uploaded image in a workspace, as the sidecar keeps it: the learning layer's
 /// <see cref="VolumeSession"/>, the target class, the lease, and the labels as the client last saw them (so that
 /// each click travels as the delta of one slice). Methods marked "worker" run on the workspace's worker only.
+/// Its copies of the image (normalised float32, labels, labels as sent) are held against the memory budget until it closes.
 /// </summary>
 public sealed class SegmentationSession : IDisposable
 {
     readonly VolumeSession _volume;
     readonly byte[] _sent;
+    readonly MemoryReservation _memory;
     long _lastUsed = Environment.TickCount64;
+    int _callsInProgress;
 
-    public SegmentationSession(string id, Workspace workspace, StoredImage image, int targetClass, int leaseSeconds)
+    /// <summary>Checks the target class, reserves the session's memory, then makes its copies of the image.</summary>
+    public SegmentationSession(string id, Workspace workspace, StoredImage image, int targetClass, int leaseSeconds, MemoryBudget budget)
     {
         var task = workspace.Model.Task;
         if (targetClass < 1 || targetClass >= task.Classes)
             throw new ArgumentException($"Target class {targetClass} does not exist for model '{workspace.Model.Name}': use 1 to {task.Classes - 1} ({string.Join(", ", task.ClassNames.Skip(1))}).");
-        Id = id; Workspace = workspace; Image = image; TargetClass = targetClass; LeaseSeconds = leaseSeconds;
-        _volume = new VolumeSession(workspace.Learner, image.Volume); // no torch here: the image is only normalised
-        _sent = new byte[image.Volume.VoxelCount];
+        if (image.Volume.ChannelCount != task.ImageChannels)
+            throw new ArgumentException($"The model expects {task.ImageChannels}-channel images but this one has {image.Volume.ChannelCount}.");
+        Id = id; Workspace = workspace; ImageId = image.Id; Dims = image.Volume.Dims; TargetClass = targetClass; LeaseSeconds = leaseSeconds;
+        _memory = budget.Reserve(MemoryBytesOf(image), MemoryUse.Sessions, $"A session on image {image.Id[..12]} ({string.Join("x", Dims)})");
+        try
+        {
+            // The session keeps only its own copies, not the stored image: evicting that one frees its memory.
+            _volume = new VolumeSession(workspace.Learner, image.Volume); // no torch here: the image is only normalised
+            _sent = new byte[image.Volume.VoxelCount];
+        }
+        catch
+        {
+            _memory.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>A session's copies: the normalised float32 image, the label volume, and the labels as the client last saw them.</summary>
+    public static long MemoryBytesOf(StoredImage image) => image.Volume.VoxelCount * (image.Volume.ChannelCount * sizeof(float) + 2);
 
     public string Id { get; }
     public Workspace Workspace { get; }
-    public StoredImage Image { get; }
+    public string ImageId { get; }
     public int TargetClass { get; }
     public int LeaseSeconds { get; }
-    public int[] Dims => Image.Volume.Dims;
+    public int[] Dims { get; }
     public VolumeShape Shape => new(Dims[0], Dims[1], Dims[2]);
     public int ClickCount => _volume.ClickCount;
     public bool Committed => _volume.Committed;
     public bool Closed { get; private set; }
 
     public DateTimeOffset ExpiresAt => DateTimeOffset.UtcNow.AddMilliseconds(LeaseSeconds * 1000L - (Environment.TickCount64 - Volatile.Read(ref _lastUsed)));
-    public bool IsExpired => Environment.TickCount64 - Volatile.Read(ref _lastUsed) > LeaseSeconds * 1000L;
+
+    /// <summary>
+    /// Idle longer than the lease. Time a call spends waiting for the workspace's worker, or running there, is not
+    /// idle time: a session with a call in progress never expires, and the lease runs again from the end of its last call.
+    /// </summary>
+    public bool IsExpired => Volatile.Read(ref _callsInProgress) == 0 && Environment.TickCount64 - Volatile.Read(ref _lastUsed) > LeaseSeconds * 1000L;
 
     /// <summary>Renews the lease (any call on the session does).</summary>
     public void Touch() => Volatile.Write(ref _lastUsed, Environment.TickCount64);
+
+    /// <summary>Holds the lease while a call waits for the worker and runs; disposing it renews the lease.</summary>
+    public IDisposable CallInProgress()
+    {
+        Interlocked.Increment(ref _callsInProgress);
+        return new Call(this);
+    }
+
+    sealed class Call(SegmentationSession session) : IDisposable
+    {
+        int _ended;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _ended, 1) != 0) return;
+            session.Touch();
+            Interlocked.Decrement(ref session._callsInProgress);
+        }
+    }
 
     /// <summary>Checks a click against the image and the model before it is queued, so a bad click costs nothing.</summary>
     public VolumeClick Validate(UserClick click)
@@ -107,12 +151,13 @@ public sealed class SegmentationSession : IDisposable
         return (byte[])_volume.Labels.Clone();
     }
 
-    /// <summary>Worker: marks the session closed and frees its tensors.</summary>
+    /// <summary>Worker: marks the session closed, frees its tensors and gives its memory back.</summary>
     public void Close()
     {
         if (Closed) return;
         Closed = true;
         _volume.Dispose();
+        _memory.Dispose();
     }
 
     void EnsureOpen()

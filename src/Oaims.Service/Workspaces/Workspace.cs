@@ -1,18 +1,21 @@
 using Oaims.Learning.Adaptation;
+using Oaims.Service.Memory;
 
 namespace Oaims.Service.Workspaces;
 
 /// <summary>
 /// One online-learning stream: a source model, the learner adapting it, and the worker thread that alone touches the
-/// learner. Sessions of the workspace share the learner; their work queues on the worker.
+/// learner. Sessions of the workspace share the learner; their work queues on the worker. The learner's memory
+/// (network, optimizer, the most its undo snapshots may take) is held against the memory budget while the workspace lives.
 /// </summary>
 public sealed class Workspace : IDisposable
 {
     int _openSessions;
+    readonly MemoryReservation _memory;
 
-    Workspace(string name, LoadedModel model, OnlineLearner learner, WorkspaceWorker worker, string? stateFolder)
+    Workspace(string name, LoadedModel model, OnlineLearner learner, WorkspaceWorker worker, MemoryReservation memory, string? stateFolder)
     {
-        Name = name; Model = model; Learner = learner; Worker = worker; StateFolder = stateFolder;
+        Name = name; Model = model; Learner = learner; Worker = worker; _memory = memory; StateFolder = stateFolder;
     }
 
     public string Name { get; }
@@ -32,21 +35,29 @@ public sealed class Workspace : IDisposable
     public long Version => Learner.Version;
     public double LearningRate => Learner.LearningRate;
     public int OpenSessions => Volatile.Read(ref _openSessions);
+    public long MemoryBytes => _memory.Bytes;
 
     internal void SessionOpened() => Interlocked.Increment(ref _openSessions);
     internal void SessionClosed() => Interlocked.Decrement(ref _openSessions);
 
-    /// <summary>Starts the worker and builds the learner on it, so that every torch call of the workspace happens on one thread.</summary>
-    public static async Task<Workspace> StartAsync(string name, LoadedModel model, Func<OnlineLearner> createLearner, int queueCapacity, string? stateFolder = null)
+    /// <summary>
+    /// Starts the worker and builds the learner on it, so that every torch call of the workspace happens on one thread;
+    /// then reserves the learner's memory. Its exact size is known only once it is built; refused, it is freed at once.
+    /// </summary>
+    public static async Task<Workspace> StartAsync(string name, LoadedModel model, Func<OnlineLearner> createLearner, int queueCapacity, MemoryBudget budget, string? stateFolder = null)
     {
         var worker = new WorkspaceWorker(name, queueCapacity);
+        OnlineLearner? learner = null;
         try
         {
-            var learner = (await worker.Run(createLearner, CancellationToken.None)).Value;
-            return new Workspace(name, model, learner, worker, stateFolder);
+            learner = (await worker.Run(createLearner, CancellationToken.None)).Value;
+            var memory = budget.Reserve(learner.MemoryBytes, MemoryUse.Workspaces,
+                $"Workspace '{name}' (network, optimizer and up to {learner.SnapshotsKept} undo snapshots)");
+            return new Workspace(name, model, learner, worker, memory, stateFolder);
         }
         catch
         {
+            if (learner is not null) _ = worker.Post(learner.Dispose);
             worker.Dispose();
             throw;
         }
@@ -62,5 +73,6 @@ public sealed class Workspace : IDisposable
         try { Worker.Post(Learner.Dispose); }
         catch (ObjectDisposedException) { return; }
         Worker.Dispose();
+        _memory.Dispose();
     }
 }
