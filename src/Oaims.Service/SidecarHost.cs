@@ -110,6 +110,7 @@ public static class SidecarHost
         builder.Services.AddGrpcHealthChecks().AddCheck("workspaces", () => HealthCheckResult.Healthy($"{sidecar.Workspaces.Count} workspace(s)"));
 
         var app = builder.Build();
+        app.UseUndecodableRequests();
         app.MapGrpcService<SegmentationService>();
         app.MapGrpcService<WorkspacesService>();
         app.MapGrpcHealthChecksService();

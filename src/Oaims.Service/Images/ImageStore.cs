@@ -18,8 +18,11 @@ public sealed class ImageStore(long capacityBytes)
     readonly Dictionary<string, (StoredImage Image, long LastUsed)> _images = new(StringComparer.Ordinal);
     long _clock, _bytes;
 
+    /// <summary>The image with this id, or null when none is stored; an id that is not 64 lowercase hex digits is refused.</summary>
     public StoredImage? Find(string id)
     {
+        if (!ImageFingerprint.IsWellFormed(id))
+            throw new ArgumentException($"Image id {UserInput.Quote(id)} is malformed: image ids are content fingerprints, 64 lowercase hex digits.");
         lock (_gate)
         {
             if (!_images.TryGetValue(id, out var entry)) return null;
@@ -29,7 +32,7 @@ public sealed class ImageStore(long capacityBytes)
     }
 
     public StoredImage Get(string id) =>
-        Find(id) ?? throw new NotFoundException($"No image '{id}' on this server: upload it first (images are kept by content fingerprint, and the oldest are dropped when memory runs short).");
+        Find(id) ?? throw new NotFoundException($"No image {UserInput.Quote(id)} on this server: upload it first (images are kept by content fingerprint, and the oldest are dropped when memory runs short).");
 
     /// <summary>Adds the image unless the same content is already here; returns the stored one and whether it was new.</summary>
     public (StoredImage Image, bool Added) Add(StoredImage image)
