@@ -1,6 +1,5 @@
 using Grpc.Core;
 using Oaims.Cli.Reliability;
-using static Oaims.Service.Tests.TestImages;
 
 namespace Oaims.Service.Tests;
 
@@ -12,12 +11,9 @@ public sealed class MalformedRequestTests(ServerFixture server)
     {
         string workspace = await server.NewWorkspaceAsync();
         string before = await server.ChecksumAsync(workspace);
-        var session = await server.OpenAsync(workspace, Brain2D(seed: 40).Image);
         var (file, link, outside) = PlantFileAndLink("malformed");
-        var target = new MalformedTarget(workspace, TinyModels.Brain, session.SessionId, session.ImageId, [.. session.Dims], ServerFixture.TestLimits.MaxMessageBytes)
-        {
-            FileUnderRoot = file, SymlinkUnderRoot = link,
-        };
+        var target = await MalformedTarget.OpenAsync(server.Client, workspace) with { FileUnderRoot = file, SymlinkUnderRoot = link };
+        Assert.Equal((TinyModels.Brain, ServerFixture.TestLimits.MaxMessageBytes), (target.Model, target.MaxMessageBytes));
 
         var invoker = server.Channel.CreateCallInvoker();
         var outcomes = new List<MalformedOutcome>();

@@ -1,4 +1,6 @@
 using Grpc.Core;
+using Oaims.Imaging;
+using Oaims.Service.V1;
 
 namespace Oaims.Cli.Reliability;
 
@@ -39,4 +41,17 @@ public sealed record MalformedTarget(string Workspace, string Model, string Sess
 
     /// <summary>Optional: a symbolic link under the checkpoint root (relative path), which the server must not follow.</summary>
     public string? SymlinkUnderRoot { get; init; }
+
+    /// <summary>Prepares a target through a client: uploads a small phantom with as many channels as the workspace's model takes and opens a session on it.</summary>
+    public static async Task<MalformedTarget> OpenAsync(RemoteClient client, string workspace, CancellationToken cancellation = default)
+    {
+        var capabilities = await client.CapabilitiesAsync(cancellation);
+        var info = await client.Workspaces.GetWorkspaceAsync(new GetWorkspaceRequest { Workspace = workspace }, cancellationToken: cancellation);
+        int channels = capabilities.Models.Single(m => m.Name == info.Model).ImageChannels;
+        var phantom = Phantom.Generate2D(32, 32, seed: 1).Image;
+        var image = new Volume(phantom.Dims, [.. Enumerable.Repeat(phantom.Channels[0], channels)], phantom.IjkToRas);
+        var reference = await client.UploadAsync(image, "malformed-requests-target", cancellation: cancellation);
+        var session = await client.OpenSessionAsync(workspace, reference.ImageId, targetClass: 1, cancellation: cancellation);
+        return new MalformedTarget(workspace, info.Model, session.SessionId, session.ImageId, [.. session.Dims], capabilities.Limits.MaxMessageBytes);
+    }
 }
