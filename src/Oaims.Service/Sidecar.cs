@@ -202,45 +202,8 @@ public sealed partial class Sidecar : IDisposable
         return (folder, version);
     }
 
-    const int MaxPathBytes = 1024, MaxFolderNameBytes = 255;
-
-    /// <summary>
-    /// A folder under the checkpoint root. Refused: absolute paths, '.' and '..', control characters, more than 1024 bytes
-    /// in all or 255 in one folder name (UTF-8), a file where a folder is needed, and any symbolic link below the root
-    /// (a save through one could land outside the root, or in another workspace's folder).
-    /// </summary>
-    public string ResolveUnderRoot(string relativePath)
-    {
-        if (string.IsNullOrWhiteSpace(relativePath)) throw new ArgumentException("The request names no path.");
-        string quoted = UserInput.Quote(relativePath);
-        if (System.Text.Encoding.UTF8.GetByteCount(relativePath) > MaxPathBytes)
-            throw new ArgumentException($"Path {quoted} is longer than the {MaxPathBytes} bytes (UTF-8) a path under the checkpoint root may have.");
-        if (relativePath.Any(char.IsControl))
-            throw new ArgumentException($"Path {quoted} holds a control character (newline, tab, NUL, ...), which folder names may not.");
-        string[] parts = relativePath.Split('/', '\\');
-        if (Path.IsPathRooted(relativePath) || parts.Any(part => part is ".." or "."))
-            throw new ArgumentException($"Path {quoted} must be relative to the server's checkpoint root, without '.' or '..'.");
-        if (parts.Any(part => System.Text.Encoding.UTF8.GetByteCount(part) > MaxFolderNameBytes))
-            throw new ArgumentException($"Path {quoted} has a folder name longer than {MaxFolderNameBytes} bytes (UTF-8), which file systems refuse.");
-        string full = Path.GetFullPath(Path.Combine(CheckpointRoot, relativePath));
-        if (!full.StartsWith(CheckpointRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            throw new ArgumentException($"Path {quoted} leaves the server's checkpoint root.");
-        // Every part that already exists must be a real folder. (A link planted between this check and the write is
-        // out of reach for clients: the API creates no links, only someone on the server could.)
-        string current = CheckpointRoot;
-        foreach (string part in Path.GetRelativePath(CheckpointRoot, full).Split(Path.DirectorySeparatorChar))
-        {
-            current = Path.Combine(current, part);
-            var entry = new FileInfo(current);
-            if (entry.LinkTarget is not null)
-                throw new ArgumentException($"Path {quoted} goes through a symbolic link under the checkpoint root ({UserInput.Quote(part)}): the server only uses real folders there.");
-            if (Directory.Exists(current)) continue;
-            if (entry.Exists)
-                throw new ArgumentException($"Path {quoted} needs a folder where the checkpoint root holds a file ({UserInput.Quote(part)}).");
-            break; // nothing exists from here on
-        }
-        return full;
-    }
+    /// <summary>A folder under the checkpoint root, checked by <see cref="CheckpointPaths"/> so a client cannot write elsewhere.</summary>
+    public string ResolveUnderRoot(string relativePath) => CheckpointPaths.Resolve(CheckpointRoot, relativePath);
 
     // ---- images ----
 
