@@ -31,6 +31,8 @@ public sealed record ServiceLimits
     public int UploadChunkBytes { get; init; } = 1 << 20;
     /// <summary>Default GetMask chunk size in voxels.</summary>
     public int MaskChunkVoxels { get; init; } = 1 << 20;
+    /// <summary>The smallest GetMask chunk a client may ask for: a chunk of one voxel would stream a BraTS volume for minutes.</summary>
+    public const int MinMaskChunkVoxels = 4096;
 
     public void Validate()
     {

@@ -321,29 +321,19 @@ public sealed partial class Sidecar : IDisposable
     }
 
     // A folder a client may write: under the root, outside the workspaces' own state, and either new or already one of
-    // the kind being written (then the save becomes its new version); never a file or a folder holding something else.
+    // the kind being written (then the save becomes its new version); never a folder holding something else.
     string ResolveClientFolder(string relativePath, Func<string, bool> holdsKind, string kind)
     {
         string folder = ResolveUnderRoot(relativePath);
         if (folder == StateRoot || folder.StartsWith(StateRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             throw new ArgumentException($"'{StateFolderName}/' under the checkpoint root holds the workspaces' own state; choose another path.");
-        if (File.Exists(folder)) throw new AlreadyExistsException($"'{relativePath}' is an existing file; choose another path.");
         if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any() && !holdsKind(folder))
-            throw new AlreadyExistsException($"'{relativePath}' already holds something other than {kind}; choose another path.");
+            throw new AlreadyExistsException($"{UserInput.Quote(relativePath)} already holds something other than {kind}; choose another path.");
         return folder;
     }
 
-    /// <summary>A folder under the checkpoint root; absolute paths and '..' are refused so a client cannot write elsewhere.</summary>
-    public string ResolveUnderRoot(string relativePath)
-    {
-        if (string.IsNullOrWhiteSpace(relativePath)) throw new ArgumentException("The request names no path.");
-        if (Path.IsPathRooted(relativePath) || relativePath.Split('/', '\\').Any(part => part is ".." or "."))
-            throw new ArgumentException($"Path '{relativePath}' must be relative to the server's checkpoint root, without '.' or '..'.");
-        string full = Path.GetFullPath(Path.Combine(CheckpointRoot, relativePath));
-        if (!full.StartsWith(CheckpointRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            throw new ArgumentException($"Path '{relativePath}' leaves the server's checkpoint root.");
-        return full;
-    }
+    /// <summary>A folder under the checkpoint root, checked by <see cref="CheckpointPaths"/> so a client cannot write elsewhere.</summary>
+    public string ResolveUnderRoot(string relativePath) => CheckpointPaths.Resolve(CheckpointRoot, relativePath);
 
     // ---- images ----
 
@@ -430,7 +420,8 @@ public sealed partial class Sidecar : IDisposable
         session.Workspace.Worker.Post(session.Close);
     }
 
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    // \z, not $: $ also matches before a final "\n", which let "name\n" through. "." and ".." are refused, as folder names would mean something else.
+    [GeneratedRegex(@"^(?!\.\.?\z)[A-Za-z0-9._-]{1,64}\z")]
     private static partial Regex WorkspaceName();
 
     public void Dispose()

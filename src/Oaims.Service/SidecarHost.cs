@@ -124,6 +124,7 @@ public static class SidecarHost
         builder.Services.AddGrpcHealthChecks().AddCheck("sidecar", new SidecarHealthCheck(sidecar, logger));
 
         var app = builder.Build();
+        app.UseUndecodableRequests();
         app.MapGrpcService<SegmentationService>();
         app.MapGrpcService<WorkspacesService>();
         app.MapGrpcHealthChecksService();
@@ -139,6 +140,9 @@ public static class SidecarHost
             .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
             .MinimumLevel.Override("Grpc", Serilog.Events.LogEventLevel.Warning)
             .Enrich.FromLogContext()
+            // grpc-dotnet logs a request that is no protobuf as an error with a stack trace; it is the client's mistake,
+            // and UndecodableRequests logs its refusal as such.
+            .Filter.ByExcluding(e => e.Exception is Google.Protobuf.InvalidProtocolBufferException or System.Text.DecoderFallbackException)
             .WriteTo.Console(restrictedToMinimumLevel: options.ConsoleLevel, standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose,
                 outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}");
         if (options.LogJsonPath is { } path)

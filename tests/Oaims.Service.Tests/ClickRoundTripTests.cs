@@ -1,4 +1,5 @@
 using Oaims.Cli;
+using Oaims.Imaging;
 using Oaims.Service.V1;
 using static Oaims.Service.Tests.TestImages;
 
@@ -63,20 +64,36 @@ public sealed class ClickRoundTripTests(ServerFixture server)
     [Fact]
     public async Task GetMask_chunks_carry_the_dims_and_respect_the_chunk_size()
     {
-        var session = await server.OpenAsync(TinyModels.Brain, Brain3D(seed: 22).Image);
+        var session = await server.OpenAsync(TinyModels.Brain, Phantom.Generate3D(64, 64, 3, seed: 22).Image);
         await server.Client.ClickAsync(session.SessionId, At(10, 10, 2));
-        using var call = server.Segmentation.GetMask(new GetMaskRequest { SessionId = session.SessionId, MaxVoxelsPerChunk = 24 * 20 });
-        int count = 0;
+        var boxes = await MaskChunkSizesAsync(session, maxVoxelsPerChunk: 64 * 64);
+        Assert.Equal([4096, 4096, 4096], boxes); // one slice each
+        await server.Client.CloseSessionAsync(session.SessionId);
+    }
+
+    [Fact]
+    public async Task GetMask_raises_a_chunk_size_below_4096_voxels_to_4096()
+    {
+        var session = await server.OpenAsync(TinyModels.Brain, Phantom.Generate3D(64, 64, 3, seed: 24).Image);
+        // One voxel per chunk would be 12 288 messages here (and millions for a brain MRI).
+        Assert.Equal([4096, 4096, 4096], await MaskChunkSizesAsync(session, maxVoxelsPerChunk: 1));
+        await server.Client.CloseSessionAsync(session.SessionId);
+    }
+
+    // The voxel count of each chunk's box, checking the chunks' order and dims on the way.
+    async Task<List<int>> MaskChunkSizesAsync(SessionInfo session, int maxVoxelsPerChunk)
+    {
+        using var call = server.Segmentation.GetMask(new GetMaskRequest { SessionId = session.SessionId, MaxVoxelsPerChunk = maxVoxelsPerChunk });
+        var sizes = new List<int>();
         while (await call.ResponseStream.MoveNext(CancellationToken.None))
         {
             var chunk = call.ResponseStream.Current;
-            Assert.Equal(count++, chunk.Index);
-            Assert.Equal([24, 20, 6], chunk.Dims);
+            Assert.Equal(sizes.Count, chunk.Index);
+            Assert.Equal(session.Dims, chunk.Dims);
             var box = chunk.Delta.Box;
-            Assert.True((box.MaxI - box.MinI + 1) * (box.MaxJ - box.MinJ + 1) * (box.MaxK - box.MinK + 1) <= 24 * 20);
+            sizes.Add((box.MaxI - box.MinI + 1) * (box.MaxJ - box.MinJ + 1) * (box.MaxK - box.MinK + 1));
         }
-        Assert.Equal(6, count);
-        await server.Client.CloseSessionAsync(session.SessionId);
+        return sizes;
     }
 
     [Fact]

@@ -166,7 +166,7 @@ public sealed class DurabilityTests : IAsyncDisposable
         Assert.Equal("m2", Learning.Checkpoints.Checkpoint.ReadCard(Path.Combine(server.Sidecar.CheckpointRoot, "exports", "m")).Name);
 
         File.WriteAllText(Path.Combine(server.Sidecar.CheckpointRoot, "a-file"), "x");
-        await Refusals.Expect(StatusCode.AlreadyExists, async () => await workspaces.ExportCheckpointAsync(new ExportCheckpointRequest { Workspace = TinyModels.Brain, Path = "a-file" }));
+        await Refusals.Expect(StatusCode.InvalidArgument, async () => await workspaces.ExportCheckpointAsync(new ExportCheckpointRequest { Workspace = TinyModels.Brain, Path = "a-file" }));
         await Refusals.Expect(StatusCode.AlreadyExists, async () => await workspaces.SaveCheckpointAsync(new SaveCheckpointRequest { Workspace = TinyModels.Brain, Path = "exports/m" }));
         await Refusals.Expect(StatusCode.AlreadyExists, async () => await workspaces.ExportCheckpointAsync(new ExportCheckpointRequest { Workspace = TinyModels.Brain, Path = "saved/a" }));
         await Refusals.Expect(StatusCode.InvalidArgument, async () => await workspaces.SaveCheckpointAsync(new SaveCheckpointRequest { Workspace = TinyModels.Brain, Path = $"{Sidecar.StateFolderName}/{TinyModels.Brain}" }));

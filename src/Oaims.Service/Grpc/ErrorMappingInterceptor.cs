@@ -1,5 +1,7 @@
+using System.Text;
 using global::Grpc.Core;
 using global::Grpc.Core.Interceptors;
+using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using Oaims.Imaging;
 
@@ -46,6 +48,7 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         }
         else
         {
+            message = UserInput.Bounded(message);
             log.LogInformation("{Method} refused with {StatusCode}: {Reason}", context.Method, code, message);
         }
         return new RpcException(new Status(code, message));
@@ -54,6 +57,8 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
     /// <summary>The status code and sentence for an exception.</summary>
     public static (StatusCode Code, string Message) Classify(Exception e, ServerCallContext? context = null) => e switch
     {
+        // A message of a client stream that is not protobuf (unary and server-streaming requests never get this far: UndecodableRequests).
+        InvalidProtocolBufferException or DecoderFallbackException => (StatusCode.InvalidArgument, UndecodableRequests.Sentence),
         ArgumentException a => (StatusCode.InvalidArgument, Sentence(a)),
         InvalidDataException or ImageFormatException => (StatusCode.InvalidArgument, e.Message),
         NotFoundException or FileNotFoundException or DirectoryNotFoundException => (StatusCode.NotFound, e.Message),
@@ -66,14 +71,27 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         ObjectDisposedException => (StatusCode.Unavailable, "The server is shutting down."),
         // The client went away mid-call (e.g. an upload stream broken off): not a server fault.
         IOException when context is not null && context.CancellationToken.IsCancellationRequested => (StatusCode.Cancelled, "The client cancelled the call or lost the connection."),
+        // The file system's own messages carry full server paths; these sentences do not.
+        PathTooLongException => (StatusCode.InvalidArgument, "The path is too long for the server's file system: use shorter or fewer folder names."),
+        IOException io when IsDiskFull(io) => (StatusCode.ResourceExhausted, "The server's disk is full: nothing usable was written. Free some space on it and try again."),
+        UnauthorizedAccessException => (StatusCode.FailedPrecondition, "The server's file permissions do not let it use that path under its checkpoint root: choose another path, or ask its operator."),
+        IOException io when IsInTheWay(io) => (StatusCode.FailedPrecondition, "A file or folder on the server is in the way of that path (a file where a folder is needed, or the reverse): choose another path."),
         // A committed session taking more clicks, a session used after it was closed, ...
         InvalidOperationException => (StatusCode.FailedPrecondition, e.Message),
         OperationCanceledException when context is not null && context.Deadline <= DateTime.UtcNow =>
             (StatusCode.DeadlineExceeded, "The deadline passed before the server could run the request (the workspace was busy); nothing was changed."),
         OperationCanceledException => (StatusCode.Cancelled, "The request was cancelled."),
-        IOException or UnauthorizedAccessException => (StatusCode.Internal, e.Message),
+        // Any other file-system failure (a corrupt checkpoint, a failing disk) is the server's.
+        IOException => (StatusCode.Internal, e.Message),
         _ => (StatusCode.Internal, e.Message),
     };
+
+    // On Linux HResult is the errno; on Windows 0x8007xxxx with the Win32 error number.
+    static bool IsDiskFull(IOException e) => e.HResult is 28 /* ENOSPC */ or 122 /* EDQUOT */
+        or unchecked((int)0x80070070) /* ERROR_DISK_FULL */ or unchecked((int)0x80070027) /* ERROR_HANDLE_DISK_FULL */;
+
+    static bool IsInTheWay(IOException e) => e.HResult is 17 /* EEXIST */ or 20 /* ENOTDIR */ or 21 /* EISDIR */ or 39 /* ENOTEMPTY */
+        or unchecked((int)0x800700B7) /* ERROR_ALREADY_EXISTS */ or unchecked((int)0x80070050) /* ERROR_FILE_EXISTS */ or unchecked((int)0x8007010B) /* ERROR_DIRECTORY */;
 
     // ArgumentException appends " (Parameter 'name')", which means nothing to a user.
     static string Sentence(ArgumentException e) =>

@@ -125,7 +125,9 @@ public sealed class SegmentationService(Sidecar sidecar, ILogger<SegmentationSer
         if (request.MaxVoxelsPerChunk < 0) throw new ArgumentException($"max_voxels_per_chunk must be 0 (the default) or positive, got {request.MaxVoxelsPerChunk}.");
         var session = sidecar.Session(request.SessionId);
         var labels = (await sidecar.OnSessionAsync(session.Id, s => s.CopyLabels(), context.CancellationToken)).Value;
-        int perChunk = request.MaxVoxelsPerChunk == 0 ? sidecar.Limits.MaskChunkVoxels : Math.Min(request.MaxVoxelsPerChunk, sidecar.Limits.MaskChunkVoxels);
+        // Smaller requests are raised to the minimum; the server's own chunk size stays the upper bound.
+        int perChunk = request.MaxVoxelsPerChunk == 0 ? sidecar.Limits.MaskChunkVoxels
+            : Math.Min(Math.Max(request.MaxVoxelsPerChunk, ServiceLimits.MinMaskChunkVoxels), sidecar.Limits.MaskChunkVoxels);
         int index = 0;
         foreach (var chunk in MaskChunks.Encode<byte>(labels, session.Shape, perChunk))
         {

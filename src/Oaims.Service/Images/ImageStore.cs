@@ -19,8 +19,11 @@ public sealed class ImageStore : IEvictable
 
     public ImageStore(MemoryBudget budget) => budget.EvictFrom(this);
 
+    /// <summary>The image with this id, or null when none is stored; an id that is not 64 lowercase hex digits is refused.</summary>
     public StoredImage? Find(string id)
     {
+        if (!ImageFingerprint.IsWellFormed(id))
+            throw new ArgumentException($"Image id {UserInput.Quote(id)} is malformed: image ids are content fingerprints, 64 lowercase hex digits.");
         lock (_gate)
         {
             if (!_images.TryGetValue(id, out var entry)) return null;
@@ -30,7 +33,7 @@ public sealed class ImageStore : IEvictable
     }
 
     public StoredImage Get(string id) =>
-        Find(id) ?? throw new NotFoundException($"No image '{id}' on this server: upload it first (images are kept by content fingerprint, and the oldest are dropped when memory runs short).");
+        Find(id) ?? throw new NotFoundException($"No image {UserInput.Quote(id)} on this server: upload it first (images are kept by content fingerprint, and the oldest are dropped when memory runs short).");
 
     /// <summary>
     /// Adds the image with the memory reserved for it, unless the same content is already here (then that reservation

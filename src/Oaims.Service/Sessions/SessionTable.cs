@@ -20,6 +20,9 @@ public sealed class SessionTable(int maxSessions)
 
     public static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
+    /// <summary>Whether the text has the shape of an id <see cref="NewId"/> makes: 32 lowercase hex digits.</summary>
+    public static bool IsWellFormed(string id) => id.Length == 32 && id.All(char.IsAsciiHexDigitLower);
+
     /// <summary>Adds a session unless the server already holds as many as it may.</summary>
     public void Add(SegmentationSession session)
     {
@@ -36,6 +39,8 @@ public sealed class SessionTable(int maxSessions)
     public SegmentationSession Get(string id, Action<SegmentationSession> onExpired)
     {
         if (string.IsNullOrEmpty(id)) throw new ArgumentException("The request names no session (session_id is empty).");
+        if (!IsWellFormed(id))
+            throw new ArgumentException($"Session id {UserInput.Quote(id)} is malformed: session ids are 32 lowercase hex digits, as OpenSession returns them.");
         if (_open.TryGetValue(id, out var session))
         {
             if (!session.IsExpired)
@@ -47,7 +52,7 @@ public sealed class SessionTable(int maxSessions)
         }
         if (_expired.TryGetValue(id, out var expiry))
             throw new LeaseExpiredException($"Session {id} expired at {expiry.When:u} after {expiry.LeaseSeconds} s without activity: open a new session (the image stays uploaded).");
-        throw new NotFoundException($"No session '{id}': it was never opened on this server, was closed, or the server restarted.");
+        throw new NotFoundException($"No session {UserInput.Quote(id)}: it was never opened on this server, was closed, or the server restarted.");
     }
 
     /// <summary>Removes a session the client closed; returns it, or null when it was not open.</summary>
