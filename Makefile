@@ -8,7 +8,7 @@ OAIMS := src/Oaims.Cli/bin/$(CONFIG)/net10.0/oaims
 SERVER ?= http://127.0.0.1:50051
 DATA ?= ../shared/data
 
-.PHONY: build run demo test test-dotnet test-python experiments bench install clean
+.PHONY: build run demo test test-dotnet test-python experiments bench soak install clean
 
 build:
 	$(DOTNET) build OAIMS.sln -c $(CONFIG) --nologo -v quiet
@@ -40,6 +40,10 @@ experiments: build
 bench: build
 	$(OAIMS) bench --model brain-flair --out docs/benchmarks.md
 	$(OAIMS) demo --benchmark docs/benchmarks.md --model brain-flair --clicks 10 --rounds 5
+
+## Reliability: malformed requests, kill -9 during writes, concurrent annotators, memory; written to docs/reliability.md.
+soak: build
+	$(OAIMS) soak --models models --model brain-flair --out docs/reliability.md
 
 ## Puts `oaims` on PATH (PREFIX=/usr/local by default).
 PREFIX ?= /usr/local

@@ -16,5 +16,6 @@ public static class Commands
         yield return ServeCommand.Create();
         yield return HealthCommand.Create();
         yield return DemoCommand.Create();
+        yield return Reliability.SoakCommand.Create();
     }
 }
