@@ -38,7 +38,14 @@ public sealed partial class DurableFolder(string root)
     /// </summary>
     public string Save(Action<string> write, int keep = 2)
     {
+        // Two saves into one folder at once (two workspaces saved to the same path) would race for the version number.
+        lock (SaveLocks.GetOrAdd(Root, _ => new object())) return SaveLocked(write, keep);
+    }
+
+    string SaveLocked(Action<string> write, int keep)
+    {
         Directory.CreateDirectory(Root);
+        RemoveTemporaries(); // what an earlier save of this folder, cut off by a crash, left
         string name = $"v{NextNumber():D6}";
         string temporary = Path.Combine(Root, $"{TemporaryPrefix}{name}.{Guid.NewGuid():N}.tmp");
         string final = Path.Combine(Root, name);
@@ -100,23 +107,33 @@ public sealed partial class DurableFolder(string root)
 
     /// <summary>
     /// Removes what interrupted saves left: temporary files and folders, and versions newer than the pointer (written but
-    /// never switched to, so never acknowledged). Returns the names removed.
+    /// never switched to, so never acknowledged). Returns the names removed. Run it when no save of the folder is under way
+    /// (at start-up).
     /// </summary>
     public IReadOnlyList<string> CleanOrphans()
     {
         if (!Directory.Exists(Root)) return [];
+        var removed = RemoveTemporaries();
+        if (ReadPointer(out _) is { } pointed && Verify(pointed) is null)
+            foreach (string newer in Versions().Where(v => string.CompareOrdinal(v, pointed) > 0))
+                if (TryDelete(Path.Combine(Root, newer))) removed.Add(newer);
+        return removed;
+    }
+
+    List<string> RemoveTemporaries()
+    {
         var removed = new List<string>();
+        if (!Directory.Exists(Root)) return removed;
         foreach (string entry in Directory.EnumerateFileSystemEntries(Root))
         {
             string name = Path.GetFileName(entry);
             if (name.StartsWith(TemporaryPrefix, StringComparison.Ordinal) && name.EndsWith(".tmp", StringComparison.Ordinal) && TryDelete(entry))
                 removed.Add(name);
         }
-        if (ReadPointer(out _) is { } pointed && Verify(pointed) is null)
-            foreach (string newer in Versions().Where(v => string.CompareOrdinal(v, pointed) > 0))
-                if (TryDelete(Path.Combine(Root, newer))) removed.Add(newer);
         return removed;
     }
+
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> SaveLocks = new(StringComparer.Ordinal);
 
     string? ReadPointer(out string? problem)
     {

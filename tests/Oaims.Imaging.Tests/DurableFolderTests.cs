@@ -37,6 +37,25 @@ public sealed class DurableFolderTests : IDisposable
     }
 
     [Fact]
+    public void The_next_save_removes_what_a_save_cut_off_by_a_crash_left()
+    {
+        var folder = new DurableFolder(_root);
+        folder.Save(Writing("first"));
+        Directory.CreateDirectory(Path.Combine(_root, ".v000002.dead.tmp"));
+        folder.Save(Writing("second"));
+        Assert.Equal(["CURRENT", "v000001", "v000002"], Directory.GetFileSystemEntries(_root).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public void Saves_into_one_folder_from_several_threads_each_get_their_own_version()
+    {
+        var folder = new DurableFolder(_root);
+        Parallel.For(0, 8, i => folder.Save(Writing($"save {i}"), keep: 10));
+        Assert.Equal(8, Directory.GetDirectories(_root).Length);
+        Assert.Null(folder.Open()!.Warning);
+    }
+
+    [Fact]
     public void A_damaged_version_is_detected_and_the_last_good_one_loaded_with_a_warning()
     {
         var folder = new DurableFolder(_root);
