@@ -149,10 +149,15 @@ def test_a_click_outside_the_image_is_an_invalid_argument_with_the_servers_sente
 def test_an_unknown_session_is_not_found(client):
     from oaims_client.client import Session
     from oaims_client.results import SessionInfo
-    ghost = Session(client, SessionInfo("no-such-session", "brain-flair", "", 1, (1, 1, 1), 0, None, 0, 0, False))
+    # Well-formed (32 hex digits) but never opened: NOT_FOUND; a malformed id is INVALID_ARGUMENT.
+    ghost = Session(client, SessionInfo("0" * 32, "brain-flair", "", 1, (1, 1, 1), 0, None, 0, 0, False))
     with pytest.raises(OaimsError) as raised:
         ghost.undo()
     assert raised.value.code == "NOT_FOUND"
+    malformed = Session(client, SessionInfo("no-such-session", "brain-flair", "", 1, (1, 1, 1), 0, None, 0, 0, False))
+    with pytest.raises(OaimsError) as raised:
+        malformed.undo()
+    assert raised.value.code == "INVALID_ARGUMENT"
 
 
 def test_nothing_listening_is_unavailable_with_a_sentence():
