@@ -110,7 +110,10 @@ public sealed partial class Sidecar : IDisposable
                     () => LoadSavedLearner(located), savedVersionOnDisk: warning is null);
                 _log.LogInformation("Workspace {Workspace} restored at version {ModelVersion} from {Folder}", name, workspace.Version, located);
             }
-            catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException or ArgumentException or UnauthorizedAccessException)
+            // One workspace that cannot come back (damaged beyond its fall-backs, or over the memory budget) must not keep
+            // the others from being served.
+            catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException or ArgumentException
+                                          or UnauthorizedAccessException or LimitExceededException)
             {
                 lock (_gate) _unrestored.Add(name);
                 _log.LogError("Workspace {Workspace} could not be restored from {Folder}: {Reason}. Its folder is left as it is and the name stays blocked until it is moved away",
