@@ -29,12 +29,13 @@ public static class EvalCommand
         var clicks = WithDefault("--clicks", 10, "clicks per image");
         var order = WithDefault("--order", "file", $"image order: {string.Join(", ", StreamOrder.Names)}");
         var seed = WithDefault("--seed", 0, "seed for the random order");
-        var sliceOffset = WithDefault("--slice-offset", 0, "brain: which of every 3 lesion slices (0 = the evaluation stream; 1, 2 = tuning streams disjoint from it)");
+        var sliceOffset = WithDefault("--slice-offset", 0, "brain: which of every n lesion slices to keep (another offset: a stream of the same cases sharing no slice)");
+        var lesionSlicesEvery = WithDefault("--lesion-slices-every", 3, "brain: keep one lesion slice in n (1: every one, as the reported stream of docs/results.md)");
         var every = WithDefault("--every", 1, "keep every n-th image of the stream (cheaper runs)");
         var shift = Optional("--shift", "synthetic shift applied to every image (fundus: gamma:0.6, blur:2, colour:0.8)");
 
         var command = new Command("eval", "Evaluate a model with the simulated user, frozen or adapting online.");
-        foreach (var o in new Option[] { model, data, output, modality, cases, split, strategy, learningRate, clicks, order, seed, shift, sliceOffset, every }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, data, output, modality, cases, split, strategy, learningRate, clicks, order, seed, shift, sliceOffset, lesionSlicesEvery, every }) command.Options.Add(o);
         command.SetAction(parse => Guarded(() =>
         {
             TorchRuntime.UseThreads();
@@ -45,7 +46,7 @@ public static class EvalCommand
             var (network, card) = Checkpoint.Load(modelFolder);
             using var learner = new OnlineLearner(network, card, strategyName, parse.GetValue(learningRate));
             var task = learner.Task;
-            var samples = TaskData.Load(task, parse.GetValue(data)!, parse.GetValue(modality), SplitList(parse.GetValue(cases)), parse.GetValue(split), forTraining: false, parse.GetValue(sliceOffset));
+            var samples = TaskData.Load(task, parse.GetValue(data)!, parse.GetValue(modality), SplitList(parse.GetValue(cases)), parse.GetValue(split), forTraining: false, parse.GetValue(sliceOffset), parse.GetValue(lesionSlicesEvery));
             if (parse.GetValue(every) < 1) throw new ArgumentException("--every must be at least 1.");
             samples = StreamOrder.EveryNth(samples, parse.GetValue(every));
             if (samples.Count == 0) throw new ArgumentException("No images matched the selection.");

@@ -18,7 +18,7 @@ namespace Oaims.Cli;
 /// </summary>
 public static class ExperimentsCommand
 {
-    public static readonly string[] Sections = ["tune", "brain", "order", "retention", "fundus"];
+    public static readonly string[] Sections = ["tune", "brain", "brain-seen", "order", "retention", "fundus"];
     // Learning-rate factors (x the task's rate) from low to high: the tuning starts on 0.1..3 and walks one step further
     // while a strategy's best rate sits on the edge, so no strategy is held back by where the grid stops.
     static readonly double[] RateLadder = [0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30];
@@ -48,6 +48,7 @@ public static class ExperimentsCommand
                 {
                     "tune" => run.Tune(),
                     "brain" => run.Brain(),
+                    "brain-seen" => run.BrainSeenPatients(),
                     "order" => run.Order(),
                     "retention" => run.Retention(),
                     "fundus" => run.Fundus(),
@@ -93,9 +94,6 @@ public static class ExperimentsCommand
             AtomicFile.WriteAllText(Path.Combine(ResultsFolder, section + ".json"), result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         }
 
-        List<SliceSample> BrainT1c(IReadOnlyList<string>? cases = null) =>
-            TaskData.Load(SegmentationTask.BrainLesion, Brats, "t1c", cases, null, forTraining: false);
-
         /// <summary>Learning rate chosen by the tuning section (factor x the task's rate), or the default.</summary>
         double RateFor(string strategy, SegmentationTask task)
         {
@@ -128,14 +126,14 @@ public static class ExperimentsCommand
 
         /// <summary>
         /// Each adaptive strategy's rate from {0.1, 0.3, 1, 3} x the task rate, extended a step at a time past an edge
-        /// that scores best, chosen on a T1c tuning stream that shares no slice with the evaluation stream (the second
-        /// slice of every three, every 3rd of those), scored by the mean Dice over all ten clicks so that a rate which
-        /// helps the first click but spoils later ones loses.
+        /// that scores best, chosen on the protocol's tuning stream (T1c of the source-training patients, never the
+        /// evaluation patient: <see cref="BrainProtocol"/>), scored by the mean Dice over all ten clicks so that a rate
+        /// which helps the first click but spoils later ones loses.
         /// </summary>
         public JsonObject Tune()
         {
             var task = SegmentationTask.BrainLesion;
-            var tuning = StreamOrder.EveryNth(TaskData.Load(task, Brats, "t1c", null, null, forTraining: false, sliceOffset: 1), 3);
+            var tuning = BrainProtocol.TuningStream(Brats);
             var result = Previous("tune", "scores", "chosen", "commits");
             foreach (string strategy in Adaptive.Where(Selected))
             {
@@ -156,7 +154,7 @@ public static class ExperimentsCommand
                 result["chosen"]![strategy] = task.AdaptationLearningRate * RateLadder[Best()];
                 result["commits"]![strategy] = _commit;
             }
-            result["stream"] = $"BraTS 2013 T1c, all four cases, lesion slices the evaluation stream skips (the 2nd of every 3, every 3rd of those: {tuning.Count} images), file order, 10 clicks";
+            result["stream"] = $"BraTS 2013 T1c of the source-training patients {string.Join(",", BrainProtocol.SourceTrainingCases)} (every 3rd lesion slice: {tuning.Count} images; never the evaluation patient {BrainProtocol.UnseenCase}), file order, 10 clicks";
             result["score"] = "mean Dice over clicks 1..10";
             result["grid"] = "{0.1, 0.3, 1, 3}, extended by factors of ~3 while the best rate sits on an edge";
             return result;
@@ -173,12 +171,20 @@ public static class ExperimentsCommand
             return previous;
         }
 
-        /// <summary>FLAIR-trained model on the T1c stream of all four cases, every strategy.</summary>
-        public JsonObject Brain()
+        /// <summary>FLAIR-trained model on the reported stream (T1c of the patient it never saw, every lesion slice), every strategy.</summary>
+        public JsonObject Brain() =>
+            EveryStrategy("brain", BrainProtocol.EvaluationStream(Brats),
+                $"BraTS 2013 T1c of {BrainProtocol.UnseenCase}, the patient neither the source model nor the tuning saw, every lesion slice");
+
+        /// <summary>The same on T1c of the patients the source model was trained on (FLAIR): seen-patient figures, reported apart.</summary>
+        public JsonObject BrainSeenPatients() =>
+            EveryStrategy("brain-seen", BrainProtocol.SeenPatientStream(Brats),
+                $"BraTS 2013 T1c of {string.Join(",", BrainProtocol.SourceTrainingCases)} (SEEN patients: the source model trained on their FLAIR), the lesion slices the tuning stream skips (every 3rd)");
+
+        JsonObject EveryStrategy(string section, List<SliceSample> samples, string description)
         {
             var task = SegmentationTask.BrainLesion;
-            var samples = BrainT1c();
-            var result = Previous("brain", "rows");
+            var result = Previous(section, "rows");
             var rows = result["rows"]!.AsObject();
             foreach (string strategy in AdaptationStrategies.Names.Where(Selected))
             {
@@ -188,7 +194,7 @@ public static class ExperimentsCommand
                 rows[strategy] = Row(stream, task, 10, rate);
                 rows[strategy]!["commit"] = _commit;
             }
-            result["stream"] = $"BraTS 2013 T1c, cases {string.Join(",", BrainSlices.Cases(Brats))}, every 3rd lesion slice ({samples.Count} images), file order, 10 clicks";
+            result["stream"] = $"{description} ({samples.Count} images), file order, 10 clicks";
             return result;
         }
 
@@ -196,7 +202,7 @@ public static class ExperimentsCommand
         public JsonObject Order()
         {
             var task = SegmentationTask.BrainLesion;
-            var samples = EverySecond(BrainT1c());
+            var samples = BrainProtocol.EvaluationStream(Brats);
             var rows = new JsonObject();
             double rate = RateFor("pi+mi", task);
             var (frozen, _) = Checkpoint.Load(ModelCatalog.Resolve("brain-flair"));
@@ -208,15 +214,15 @@ public static class ExperimentsCommand
                 learner.Dispose();
                 rows[order] = Row(stream, task, 10, rate);
             }
-            return new JsonObject { ["stream"] = $"every 2nd image of the BraTS 2013 T1c stream ({samples.Count} images, to fit the CPU budget), pi+mi, 10 clicks, random seed {seed}", ["rows"] = rows };
+            return new JsonObject { ["stream"] = $"the reported stream (T1c of {BrainProtocol.UnseenCase}, every lesion slice: {samples.Count} images), pi+mi, 10 clicks, random seed {seed}", ["rows"] = rows };
         }
 
         /// <summary>Source (FLAIR) validation with the frozen model, after adapting on the T1c stream, and after re-adapting on source images.</summary>
         public JsonObject Retention()
         {
             var task = SegmentationTask.BrainLesion;
-            var sourceValidation = TaskData.Load(task, Brats, "flair", ["pat0004"], null, forTraining: false);
-            var sourceTrain = EverySecond(TaskData.Load(task, Brats, "flair", ["pat0001", "pat0002", "pat0003"], null, forTraining: false));
+            var sourceValidation = BrainProtocol.SourceValidation(Brats);
+            var sourceTrain = EverySecond(TaskData.Load(task, Brats, BrainProtocol.SourceModality, BrainProtocol.SourceTrainingCases, null, forTraining: false));
             double rate = RateFor("pi+mi", task);
             var rows = new JsonObject();
 
@@ -224,7 +230,7 @@ public static class ExperimentsCommand
             frozen.Dispose();
             rows["frozen"] = Row(frozenStream, task, 10, 0);
 
-            var target = EverySecond(BrainT1c());
+            var target = BrainProtocol.EvaluationStream(Brats);
             var (_, _, adapted) = Stream("brain-flair", "pi+mi", rate, target, 10, "adapt on T1c");
             rows["adapted, no re-adapt"] = Row(FrozenRun(adapted, sourceValidation), task, 10, 0);
             OnlineStream.Run(adapted, sourceTrain, 10, (n, _) => { if (n % 20 == 0) Console.Error.WriteLine($"  re-adapt [{n}/{sourceTrain.Count}]"); });
@@ -232,7 +238,7 @@ public static class ExperimentsCommand
             adapted.Dispose();
             return new JsonObject
             {
-                ["stream"] = $"source validation: pat0004 FLAIR ({sourceValidation.Count} images), evaluated frozen; adaptation: pi+mi on every 2nd image of the T1c stream ({target.Count}); re-adaptation: pi+mi on every 2nd evaluation slice of pat0001-0003 FLAIR ({sourceTrain.Count} images)",
+                ["stream"] = $"source validation: {BrainProtocol.UnseenCase} FLAIR, every lesion slice ({sourceValidation.Count} images), evaluated frozen; adaptation: pi+mi on the reported T1c stream ({target.Count}); re-adaptation: pi+mi on every 2nd evaluation slice of pat0001-0003 FLAIR ({sourceTrain.Count} images)",
                 ["rows"] = rows,
             };
         }

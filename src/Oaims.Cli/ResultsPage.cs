@@ -25,6 +25,7 @@ public static class ResultsPage
         page.AppendLine();
 
         if (Load("brain") is { } brain) BrainSection(page, brain, folder);
+        if (Load("brain-seen") is { } seen) RowsSection(page, "Seen patients (brain T1c of the source-training patients, reported apart)", seen, folder, "brain-seen");
         if (Load("tune") is { } tune) TuneSection(page, tune);
         string tunedRate = Load("tune")?["chosen"]?["pi+mi"] is { } rate ? $"pi+mi adapts at the rate the tuning chose ({F(rate, "G2")})." : "";
         if (Load("order") is { } order) RowsSection(page, "Stream order (brain T1c, pi+mi)", order, folder, "order", tunedRate);

@@ -1,0 +1,35 @@
+using Oaims.Learning.Data;
+
+namespace Oaims.Learning.Evaluation;
+
+/// <summary>
+/// The brain FLAIR -> T1c protocol every strategy is measured by, kept disjoint by patient: the source model is trained
+/// on FLAIR of pat0001-0003 and chosen on pat0004 FLAIR; adaptation rates are tuned on T1c of pat0001-0003; the reported
+/// stream is T1c of pat0004, every lesion slice, the patient the source never saw. T1c of pat0001-0003 is reported apart,
+/// labelled seen-patient, on the lesion slices the tuning stream skips.
+/// </summary>
+public static class BrainProtocol
+{
+    public static readonly IReadOnlyList<string> SourceTrainingCases = ["pat0001", "pat0002", "pat0003"];
+    /// <summary>The patient no source model and no tuning ever saw: source validation (FLAIR) and the reported stream (T1c).</summary>
+    public const string UnseenCase = "pat0004";
+    public const string SourceModality = "flair", TargetModality = "t1c";
+    // The tuning and seen-patient streams keep one lesion slice in three, to fit the CPU budget; the offsets keep them apart.
+    const int SeenPatientEvery = 3, TuningOffset = 0, SeenReportOffset = 1;
+
+    /// <summary>Where the learning rates are chosen: T1c of the source-training patients, every 3rd lesion slice.</summary>
+    public static List<SliceSample> TuningStream(string brats) =>
+        TaskData.Load(SegmentationTask.BrainLesion, brats, TargetModality, SourceTrainingCases, null, forTraining: false, TuningOffset, SeenPatientEvery);
+
+    /// <summary>The reported stream: T1c of the unseen patient, every lesion slice, in file order.</summary>
+    public static List<SliceSample> EvaluationStream(string brats) =>
+        TaskData.Load(SegmentationTask.BrainLesion, brats, TargetModality, [UnseenCase], null, forTraining: false, lesionSliceEvery: 1);
+
+    /// <summary>T1c of the source-training patients on the slices tuning skipped: reported apart, as seen-patient figures.</summary>
+    public static List<SliceSample> SeenPatientStream(string brats) =>
+        TaskData.Load(SegmentationTask.BrainLesion, brats, TargetModality, SourceTrainingCases, null, forTraining: false, SeenReportOffset, SeenPatientEvery);
+
+    /// <summary>Source-domain validation: FLAIR of the unseen patient, every lesion slice.</summary>
+    public static List<SliceSample> SourceValidation(string brats) =>
+        TaskData.Load(SegmentationTask.BrainLesion, brats, SourceModality, [UnseenCase], null, forTraining: false, lesionSliceEvery: 1);
+}
