@@ -30,6 +30,8 @@ public sealed class CapabilitiesTests(ServerFixture server)
         Assert.Contains("none", capabilities.Strategies);
         Assert.Equal(ServerFixture.TestLimits.MaxUploadBytes, capabilities.Limits.MaxUploadBytes);
         Assert.Equal(ServerFixture.TestLimits.QueueCapacity, capabilities.Limits.QueueCapacity);
+        Assert.Equal((ServerFixture.TestLimits.MemoryBudgetBytes, ServerFixture.TestLimits.MaxConcurrentUploads, ServerFixture.TestLimits.UploadIdleSeconds),
+            (capabilities.Limits.MemoryBudgetBytes, capabilities.Limits.MaxConcurrentUploads, capabilities.Limits.UploadIdleSeconds));
         Assert.Contains(TinyModels.Brain, capabilities.Workspaces);
         Assert.False(capabilities.TokenRequired);
     }

@@ -181,24 +181,34 @@ class InteractSummary(_message.Message):
     def __init__(self, click_count: _Optional[int] = ..., model_version: _Optional[int] = ..., latency: _Optional[_Union[_common_pb2.Latency, _Mapping]] = ...) -> None: ...
 
 class Limits(_message.Message):
-    __slots__ = ["default_lease_seconds", "max_lease_seconds", "max_message_bytes", "max_sessions", "max_upload_bytes", "max_voxels", "queue_capacity", "upload_chunk_bytes"]
+    __slots__ = ["default_lease_seconds", "max_concurrent_uploads", "max_lease_seconds", "max_message_bytes", "max_sessions", "max_upload_bytes", "max_voxels", "max_workspaces", "memory_budget_bytes", "queue_capacity", "snapshot_bytes_per_workspace", "upload_chunk_bytes", "upload_idle_seconds"]
     DEFAULT_LEASE_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    MAX_CONCURRENT_UPLOADS_FIELD_NUMBER: _ClassVar[int]
     MAX_LEASE_SECONDS_FIELD_NUMBER: _ClassVar[int]
     MAX_MESSAGE_BYTES_FIELD_NUMBER: _ClassVar[int]
     MAX_SESSIONS_FIELD_NUMBER: _ClassVar[int]
     MAX_UPLOAD_BYTES_FIELD_NUMBER: _ClassVar[int]
     MAX_VOXELS_FIELD_NUMBER: _ClassVar[int]
+    MAX_WORKSPACES_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_BUDGET_BYTES_FIELD_NUMBER: _ClassVar[int]
     QUEUE_CAPACITY_FIELD_NUMBER: _ClassVar[int]
+    SNAPSHOT_BYTES_PER_WORKSPACE_FIELD_NUMBER: _ClassVar[int]
     UPLOAD_CHUNK_BYTES_FIELD_NUMBER: _ClassVar[int]
+    UPLOAD_IDLE_SECONDS_FIELD_NUMBER: _ClassVar[int]
     default_lease_seconds: int
+    max_concurrent_uploads: int
     max_lease_seconds: int
     max_message_bytes: int
     max_sessions: int
     max_upload_bytes: int
     max_voxels: int
+    max_workspaces: int
+    memory_budget_bytes: int
     queue_capacity: int
+    snapshot_bytes_per_workspace: int
     upload_chunk_bytes: int
-    def __init__(self, max_upload_bytes: _Optional[int] = ..., max_voxels: _Optional[int] = ..., max_message_bytes: _Optional[int] = ..., max_sessions: _Optional[int] = ..., queue_capacity: _Optional[int] = ..., default_lease_seconds: _Optional[int] = ..., max_lease_seconds: _Optional[int] = ..., upload_chunk_bytes: _Optional[int] = ...) -> None: ...
+    upload_idle_seconds: int
+    def __init__(self, max_upload_bytes: _Optional[int] = ..., max_voxels: _Optional[int] = ..., max_message_bytes: _Optional[int] = ..., max_sessions: _Optional[int] = ..., queue_capacity: _Optional[int] = ..., default_lease_seconds: _Optional[int] = ..., max_lease_seconds: _Optional[int] = ..., upload_chunk_bytes: _Optional[int] = ..., memory_budget_bytes: _Optional[int] = ..., snapshot_bytes_per_workspace: _Optional[int] = ..., max_concurrent_uploads: _Optional[int] = ..., upload_idle_seconds: _Optional[int] = ..., max_workspaces: _Optional[int] = ...) -> None: ...
 
 class MaskChunk(_message.Message):
     __slots__ = ["delta", "dims", "index"]

@@ -103,6 +103,8 @@ public static class Wire
         MaxUploadBytes = limits.MaxUploadBytes, MaxVoxels = limits.MaxVoxels, MaxMessageBytes = limits.MaxMessageBytes,
         MaxSessions = limits.MaxSessions, QueueCapacity = limits.QueueCapacity, DefaultLeaseSeconds = limits.DefaultLeaseSeconds,
         MaxLeaseSeconds = limits.MaxLeaseSeconds, UploadChunkBytes = limits.UploadChunkBytes,
+        MemoryBudgetBytes = limits.MemoryBudgetBytes, SnapshotBytesPerWorkspace = limits.SnapshotBytesPerWorkspace,
+        MaxConcurrentUploads = limits.MaxConcurrentUploads, UploadIdleSeconds = limits.UploadIdleSeconds, MaxWorkspaces = limits.MaxWorkspaces,
     };
 
     public static ImageDescription FromWire(V1.ImageHeader header) => new(
