@@ -162,7 +162,7 @@ public sealed partial class Sidecar : IDisposable
     {
         lock (_gate)
             return _models.TryGetValue(name, out var m) ? m
-                : throw new NotFoundException($"No model '{name}' on this server; loaded: {string.Join(", ", _models.Keys.Order())}.");
+                : throw new NotFoundException($"No model {UserInput.Quote(name)} on this server; loaded: {Listed(_models.Keys)}.");
     }
 
     public Workspace Workspace(string name)
@@ -170,17 +170,17 @@ public sealed partial class Sidecar : IDisposable
         if (string.IsNullOrEmpty(name)) throw new ArgumentException("The request names no workspace.");
         lock (_gate)
             return _workspaces.TryGetValue(name, out var w) && w is not null ? w
-                : throw new NotFoundException($"No workspace '{name}'; existing: {string.Join(", ", _workspaces.Where(e => e.Value is not null).Select(e => e.Key).Order())}.");
+                : throw new NotFoundException($"No workspace {UserInput.Quote(name)}; existing: {Listed(_workspaces.Where(e => e.Value is not null).Select(e => e.Key))}.");
     }
 
     /// <summary>A new workspace from a loaded model, or restored from a state saved under the checkpoint root.</summary>
     public async Task<Workspace> CreateWorkspaceAsync(string name, string? modelName, string? strategy, double? learningRate, string? restoreFrom)
     {
         if (!WorkspaceName().IsMatch(name))
-            throw new ArgumentException($"Workspace name '{name}' is not allowed: use 1 to 64 letters, digits, '.', '-' or '_'.");
+            throw new ArgumentException($"Workspace name {UserInput.Quote(name)} is not allowed: use 1 to 64 letters, digits, '.', '-' or '_'.");
         strategy = string.IsNullOrEmpty(strategy) ? Options.DefaultStrategy : strategy;
         if (!AdaptationStrategies.Names.Contains(strategy.ToLowerInvariant()) && strategy.ToLowerInvariant() != "mi+pi")
-            throw new ArgumentException($"Unknown adaptation strategy '{strategy}': use one of {string.Join(", ", AdaptationStrategies.Names)}.");
+            throw new ArgumentException($"Unknown adaptation strategy {UserInput.Quote(strategy)}: use one of {string.Join(", ", AdaptationStrategies.Names)}.");
         if (learningRate is double lr && !(lr >= 0 && double.IsFinite(lr)))
             throw new ArgumentException($"The learning rate must be a finite non-negative number, got {lr}.");
 
@@ -312,7 +312,7 @@ public sealed partial class Sidecar : IDisposable
     {
         var workspace = Workspace(name);
         if (!string.IsNullOrEmpty(modelName) && !WorkspaceName().IsMatch(modelName))
-            throw new ArgumentException($"Model name '{modelName}' is not allowed: use 1 to 64 letters, digits, '.', '-' or '_'.");
+            throw new ArgumentException($"Model name {UserInput.Quote(modelName)} is not allowed: use 1 to 64 letters, digits, '.', '-' or '_'.");
         string folder = ResolveClientFolder(relativePath, Checkpoint.IsCheckpoint, "an exported checkpoint");
         long version = (await workspace.Run(l =>
         {
@@ -424,6 +424,13 @@ public sealed partial class Sidecar : IDisposable
     }
 
     // \z, not $: $ also matches before a final "\n", which let "name\n" through. "." and ".." are refused, as folder names would mean something else.
+    // Names for an error sentence: the first few, in order, and how many more there are (a server may hold many).
+    static string Listed(IEnumerable<string> names)
+    {
+        var all = names.Order(StringComparer.Ordinal).ToList();
+        return all.Count == 0 ? "none" : all.Count <= 8 ? string.Join(", ", all) : $"{string.Join(", ", all.Take(8))} and {all.Count - 8} more";
+    }
+
     [GeneratedRegex(@"^(?!\.\.?\z)[A-Za-z0-9._-]{1,64}\z")]
     private static partial Regex WorkspaceName();
 
