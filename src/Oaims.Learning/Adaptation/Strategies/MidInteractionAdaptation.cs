@@ -15,8 +15,8 @@ public sealed class MidInteractionAdaptation : IAdaptationStrategy
     public void AfterClick(ClickContext context)
     {
         var predictor = context.Predictor;
-        // From the second click on: before the first there is only the click-free proposal, and teaching it the
-        // one-click answer made later clicks count for less (tuning-stream figures in docs/architecture.md).
+        // From the second click on, as the reference code: before the first there is only the click-free proposal, and
+        // teaching it the one-click answer made later clicks count for less in an exploration run (docs/architecture.md).
         if (context.Clicks.Count < 2) return;
         if (predictor.Fitting.Click(context.NewClick) is not { } newClick) return;
         using var withNewClick = predictor.Logits(context.Clicks);
