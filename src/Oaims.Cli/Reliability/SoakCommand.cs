@@ -28,7 +28,7 @@ public static class SoakCommand
         var clicks = WithDefault("--clicks", 20, "clicks per annotator");
         var uploads = WithDefault("--uploads", 200, "distinct volumes uploaded for the memory check");
         var budget = WithDefault("--memory-budget-mb", 1024, "the memory budget of the server in the memory check");
-        var allowance = WithDefault("--allowance-mb", 256, "what the server's resident memory may exceed idle + budget by (transient buffers)");
+        var allowance = WithDefault("--allowance-mb", 512, "what the server's resident memory may exceed the budget by (runtime, LibTorch, buffers in flight)");
         var seed = WithDefault("--seed", 0, "seed of the request generator and the kill times");
         var output = Optional("--out", "markdown file to write (e.g. docs/reliability.md)");
         var command = new Command("soak", "Run the long reliability checks against real server processes and write docs/reliability.md.");

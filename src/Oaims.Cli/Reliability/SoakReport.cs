@@ -99,7 +99,8 @@ public sealed class SoakReport(SoakCommand.Settings settings, string commandLine
             Line();
             Line($"{mem.Uploads} distinct 160x160x80 volumes ({Mb(mem.VolumeBytes)} MiB each as float32, {Mb(mem.VolumeBytes * mem.Uploads)} MiB in all) uploaded to a server started with " +
                  $"`--memory-budget-mb {Mb(mem.BudgetBytes)}`, a session opened and closed on every tenth. Resident memory from /proc (VmRSS, peak VmHWM). " +
-                 $"The bound is the idle server's resident memory + the budget + {Mb(mem.AllowanceBytes)} MiB for transient buffers (gRPC messages, the GC's headroom).");
+                 $"The bound is the budget + {Mb(mem.AllowanceBytes)} MiB for what the budget does not charge (the .NET runtime, LibTorch and its threads, " +
+                 "gRPC buffers in flight, the GC's headroom); the idle column is the server with its models loaded, before any upload.");
             Line();
             Line("| idle MiB | budget MiB | bound MiB | peak MiB | at the end MiB | uploads refused | within bound |");
             Line("|---|---|---|---|---|---|---|");
