@@ -69,6 +69,7 @@ public sealed partial class Sidecar : IDisposable
     /// </summary>
     public async Task LoadAsync()
     {
+        CleanInterruptedClientSaves();
         await RestoreSavedWorkspacesAsync();
         if (Options.ModelsFolder is { } models) await LoadModelsAsync(models);
         _loaded = true;
@@ -118,6 +119,28 @@ public sealed partial class Sidecar : IDisposable
                 lock (_gate) _unrestored.Add(name);
                 _log.LogError("Workspace {Workspace} could not be restored from {Folder}: {Reason}. Its folder is left as it is and the name stays blocked until it is moved away",
                     name, folder, e.Message);
+            }
+        }
+    }
+
+    // SaveCheckpoint and ExportCheckpoint folders a crash cut off in the middle of a save: their temporary leftovers go
+    // at start (the workspaces' own folders are cleaned as they are restored). Four levels deep at most: client paths are short.
+    void CleanInterruptedClientSaves()
+    {
+        if (!Directory.Exists(CheckpointRoot)) return;
+        var pending = new Stack<(string Folder, int Depth)>([(CheckpointRoot, 0)]);
+        while (pending.TryPop(out var entry))
+        {
+            foreach (string folder in Directory.EnumerateDirectories(entry.Folder))
+            {
+                if (folder == StateRoot || new FileInfo(folder).LinkTarget is not null) continue;
+                var durable = new Imaging.DurableFolder(folder);
+                if (durable.Exists)
+                {
+                    foreach (string orphan in durable.CleanOrphans())
+                        _log.LogWarning("Removed {Orphan} from {Folder}, left by a save that was cut off", orphan, folder);
+                }
+                else if (entry.Depth < 4) pending.Push((folder, entry.Depth + 1));
             }
         }
     }

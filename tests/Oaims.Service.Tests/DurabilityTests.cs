@@ -173,6 +173,25 @@ public sealed class DurabilityTests : IAsyncDisposable
         await Refusals.Expect(StatusCode.InvalidArgument, async () => await workspaces.ExportCheckpointAsync(new ExportCheckpointRequest { Workspace = TinyModels.Brain, Path = Sidecar.StateFolderName }));
     }
 
+    [Fact]
+    public async Task Leftovers_of_a_cut_off_save_or_export_are_removed_at_start_and_the_saved_state_kept()
+    {
+        string saved;
+        await using (var server = await StartAsync())
+        {
+            saved = (await server.Client.Workspaces.SaveCheckpointAsync(new SaveCheckpointRequest { Workspace = TinyModels.Brain, Path = "team/saved" })).Path;
+        }
+        string leftover = Path.Combine(saved, ".v000002.0f0f.tmp");
+        Directory.CreateDirectory(leftover);
+        File.WriteAllText(Path.Combine(leftover, "learner.json"), "{ half");
+        await using (var server = await StartAsync())
+        {
+            Assert.False(Directory.Exists(leftover));
+            var restored = await server.Client.Workspaces.CreateWorkspaceAsync(new CreateWorkspaceRequest { Name = "from-team", RestoreFrom = "team/saved" });
+            Assert.Equal(0, restored.ModelVersion);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Task.Yield();
