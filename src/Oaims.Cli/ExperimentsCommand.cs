@@ -64,8 +64,9 @@ public static class ExperimentsCommand
     /// <summary>The runs themselves; every stream goes through <see cref="OnlineStream"/> like `oaims eval`.</summary>
     sealed class ExperimentRun(string data, string output, int seed, IReadOnlyList<string>? onlyStrategies)
     {
-        // The commit when the run started: sections take long, and HEAD may move on while they run.
-        readonly string? _commit = SourceControl.Commit(); // null outside a git checkout
+        // The code when the run started (sections take long, and HEAD may move on while they run); the models and data
+        // files each section used are recorded afresh per section.
+        RunProvenance _provenance = RunProvenance.Start(data);
 
         string Brats => Path.Combine(data, "brats2013");
         string Drishti => Path.Combine(data, "fundus", "drishti-gs1");
@@ -77,7 +78,8 @@ public static class ExperimentsCommand
             bool partial = onlyStrategies is not null && section is "tune" or "brain";
             string command = $"oaims experiments --data {data} --out {output} --sections {section} --seed {seed}" +
                              (partial ? $" --strategies {string.Join(",", onlyStrategies!)}" : "");
-            var run = new JsonObject { ["command"] = command, ["commit"] = _commit };
+            var run = new JsonObject { ["command"] = command, ["commit"] = _provenance.Commit, ["provenance"] = _provenance.ToJson() };
+            _provenance = _provenance.Fresh();
             if (partial && result["command"] is not null)
             {
                 // Some rows re-run: the section keeps the run that made the rest, and lists the re-runs after it.
@@ -87,14 +89,15 @@ public static class ExperimentsCommand
             else
             {
                 result["command"] = command;
-                result["commit"] = _commit;
+                result["commit"] = _provenance.Commit;
+                result["provenance"] = run["provenance"]!.DeepClone();
                 result.Remove("reruns");
             }
             AtomicFile.WriteAllText(Path.Combine(ResultsFolder, section + ".json"), result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         }
 
         List<SliceSample> BrainT1c(IReadOnlyList<string>? cases = null) =>
-            TaskData.Load(SegmentationTask.BrainLesion, Brats, "t1c", cases, null, forTraining: false);
+            TaskData.Load(SegmentationTask.BrainLesion, Brats, "t1c", cases, null, forTraining: false, read: _provenance.Data.Add);
 
         /// <summary>Learning rate chosen by the tuning section (factor x the task's rate), or the default.</summary>
         double RateFor(string strategy, SegmentationTask task)
@@ -105,9 +108,11 @@ public static class ExperimentsCommand
             return AdaptationStrategies.DefaultLearningRate(strategy, task);
         }
 
-        static (StreamResult Stream, long Version, OnlineLearner Learner) Stream(string model, string strategy, double? rate, IReadOnlyList<SliceSample> samples, int clicks, string label)
+        (StreamResult Stream, long Version, OnlineLearner Learner) Stream(string model, string strategy, double? rate, IReadOnlyList<SliceSample> samples, int clicks, string label)
         {
-            var (network, card) = Checkpoint.Load(ModelCatalog.Resolve(model));
+            string folder = ModelCatalog.Resolve(model);
+            _provenance.AddModel(model, folder);
+            var (network, card) = Checkpoint.Load(folder);
             var learner = new OnlineLearner(network, card, strategy, rate);
             var stream = OnlineStream.Run(learner, samples, clicks, (n, r) =>
             {
@@ -135,7 +140,7 @@ public static class ExperimentsCommand
         public JsonObject Tune()
         {
             var task = SegmentationTask.BrainLesion;
-            var tuning = StreamOrder.EveryNth(TaskData.Load(task, Brats, "t1c", null, null, forTraining: false, sliceOffset: 1), 3);
+            var tuning = StreamOrder.EveryNth(TaskData.Load(task, Brats, "t1c", null, null, forTraining: false, sliceOffset: 1, read: _provenance.Data.Add), 3);
             var result = Previous("tune", "scores", "chosen", "commits");
             foreach (string strategy in Adaptive.Where(Selected))
             {
@@ -154,7 +159,7 @@ public static class ExperimentsCommand
                 result["scores"]![strategy] = new JsonObject(score.Select(kv =>
                     KeyValuePair.Create((task.AdaptationLearningRate * RateLadder[kv.Key]).ToString("G3"), (JsonNode?)Math.Round(kv.Value, 4))));
                 result["chosen"]![strategy] = task.AdaptationLearningRate * RateLadder[Best()];
-                result["commits"]![strategy] = _commit;
+                result["commits"]![strategy] = _provenance.Commit;
             }
             result["stream"] = $"BraTS 2013 T1c, all four cases, lesion slices the evaluation stream skips (the 2nd of every 3, every 3rd of those: {tuning.Count} images), file order, 10 clicks";
             result["score"] = "mean Dice over clicks 1..10";
@@ -186,7 +191,7 @@ public static class ExperimentsCommand
                 var (stream, _, learner) = Stream("brain-flair", strategy, rate, samples, 10, strategy);
                 learner.Dispose();
                 rows[strategy] = Row(stream, task, 10, rate);
-                rows[strategy]!["commit"] = _commit;
+                rows[strategy]!["commit"] = _provenance.Commit;
             }
             result["stream"] = $"BraTS 2013 T1c, cases {string.Join(",", BrainSlices.Cases(Brats))}, every 3rd lesion slice ({samples.Count} images), file order, 10 clicks";
             return result;
@@ -215,8 +220,8 @@ public static class ExperimentsCommand
         public JsonObject Retention()
         {
             var task = SegmentationTask.BrainLesion;
-            var sourceValidation = TaskData.Load(task, Brats, "flair", ["pat0004"], null, forTraining: false);
-            var sourceTrain = EverySecond(TaskData.Load(task, Brats, "flair", ["pat0001", "pat0002", "pat0003"], null, forTraining: false));
+            var sourceValidation = TaskData.Load(task, Brats, "flair", ["pat0004"], null, forTraining: false, read: _provenance.Data.Add);
+            var sourceTrain = EverySecond(TaskData.Load(task, Brats, "flair", ["pat0001", "pat0002", "pat0003"], null, forTraining: false, read: _provenance.Data.Add));
             double rate = RateFor("pi+mi", task);
             var rows = new JsonObject();
 
@@ -259,7 +264,7 @@ public static class ExperimentsCommand
         {
             var (_, card) = Checkpoint.Load(ModelCatalog.Resolve("fundus-odoc"));
             var task = card.ToTask();
-            var test = EverySecond(TaskData.Load(task, Drishti, null, null, "test", forTraining: false));
+            var test = EverySecond(TaskData.Load(task, Drishti, null, null, "test", forTraining: false, read: _provenance.Data.Add));
             var rows = new JsonObject();
             foreach (string shift in new[] { "gamma:0.5+colour:0.8", "blur:3" })
             {

@@ -8,7 +8,9 @@ public static class TaskData
     /// <param name="forTraining">Brain: every qualifying slice plus lesion-free slices, instead of every 3rd lesion slice.</param>
     /// <param name="sliceOffset">Brain evaluation: which slice of every 3 lesion slices (0: the evaluation stream; 1 or 2:
     /// tuning streams that share no slice with it).</param>
-    public static List<SliceSample> Load(SegmentationTask task, string dataDirectory, string? modality, IReadOnlyList<string>? cases, string? split, bool forTraining, int sliceOffset = 0)
+    /// <param name="read">Told the path of every data file read (for a run's <see cref="DataManifest"/>).</param>
+    public static List<SliceSample> Load(SegmentationTask task, string dataDirectory, string? modality, IReadOnlyList<string>? cases, string? split, bool forTraining,
+                                         int sliceOffset = 0, Action<string>? read = null)
     {
         if (!Directory.Exists(dataDirectory)) throw new DirectoryNotFoundException($"Data folder {dataDirectory} does not exist.");
         if (task == SegmentationTask.BrainLesion || task.Name == SegmentationTask.BrainLesion.Name)
@@ -19,9 +21,9 @@ public static class TaskData
             if (unknown.Count > 0) throw new ArgumentException($"Unknown case(s) {string.Join(", ", unknown)} in {dataDirectory}; it holds {string.Join(", ", available)}.");
             if (sliceOffset is < 0 or > 2) throw new ArgumentException($"The slice offset must be 0, 1 or 2, got {sliceOffset}.");
             var selection = forTraining ? new BrainSlices.Selection(EveryNth: 1, EmptyEveryNth: 4) : new BrainSlices.Selection(Offset: sliceOffset);
-            return BrainSlices.Load(dataDirectory, modality ?? "flair", chosen, selection);
+            return BrainSlices.Load(dataDirectory, modality ?? "flair", chosen, selection, read);
         }
-        var images = FundusImages.Load(dataDirectory, split);
+        var images = FundusImages.Load(dataDirectory, split, read);
         if (cases is not null) images = images.Where(s => cases.Contains(s.Id)).ToList();
         return images;
     }
