@@ -20,7 +20,7 @@ public static class ExportModelCommand
             if (Directory.Exists(outPath)) throw new IOException($"{outPath} is a folder; name the state dict file to write, e.g. model.pt.");
             var (network, card) = Checkpoint.Load(ModelCatalog.Resolve(parse.GetValue(model)!));
             using (network) PyTorchStateDict.Export(network, outPath);
-            Console.WriteLine($"Wrote {outPath}: {card.Name} ({card.Task}, widths {ImportModelCommand.Describe(card.ToConfig())}).");
+            Console.WriteLine($"Wrote {outPath}: {card.Name} ({card.Task}, widths {PyTorchStateDict.WidthsOf(card.ToConfig())}).");
             return 0;
         }));
         return command;

@@ -43,13 +43,11 @@ public static class ImportModelCommand
                 },
             };
             CheckpointOutput.Save(outDir, into => Checkpoint.Save(into, network, card));
-            Console.WriteLine($"Imported {path} ({segmentationTask.Name}, widths {Describe(config)}) into {outDir}.");
+            Console.WriteLine($"Imported {path} ({segmentationTask.Name}, widths {PyTorchStateDict.WidthsOf(config)}) into {outDir}.");
             return 0;
         }));
         return command;
     }
-
-    public static string Describe(UNetConfig config) => $"{string.Join(",", config.EncoderWidths)}+{config.BottleneckWidth}";
 
     static string Sha256Of(string path)
     {
