@@ -110,6 +110,14 @@ public sealed class ModelInteropTests : IDisposable
     }
 
     [Fact]
+    public void Export_model_refuses_an_unknown_model_with_one_sentence()
+    {
+        string error = AssertRefused(RunOaims("export-model", "--model", In("no-such-model"), "--out", In("out.pt")));
+        Assert.Contains("No model", error);
+        Assert.False(File.Exists(In("out.pt")));
+    }
+
+    [Fact]
     public void Widths_that_are_not_understood_are_refused_with_one_sentence()
     {
         string error = AssertRefused(RunOaims("import-model", "--state-dict", In("any.pt"), "--widths", "8,16+x", "--task", "brain-lesion", "--out", In("imported")));
