@@ -17,6 +17,9 @@ public static class CheckpointOutput
             throw new IOException($"{folder} already holds files that are not a versioned OAIMS checkpoint; name a new or empty folder.");
     }
 
+    /// <summary>The folder's own name ("models/mine/" -> "mine"), the default name of the model written there.</summary>
+    public static string NameOf(string folder) => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)));
+
     /// <summary>Writes the checkpoint (card and weights, filled in by <paramref name="save"/>) as the folder's new version.</summary>
     public static string Save(string folder, Action<string> save)
     {

@@ -95,7 +95,7 @@ public static class EvalCommand
             Command = CommandLine(), Commit = provenance.Commit, Strategy = learner.Strategy.Name, LearningRate = learner.LearningRate,
             Stream = $"{stream}; data manifest {provenance.Data.Sha256}", Images = images, Version = learner.Version,
         };
-        CheckpointOutput.Save(folder, into => learner.ExportCheckpoint(into, Path.GetFileName(Path.GetFullPath(folder)), origin));
+        CheckpointOutput.Save(folder, into => learner.ExportCheckpoint(into, CheckpointOutput.NameOf(folder), origin));
         Console.Error.WriteLine($"Saved the adapted model (version {learner.Version}) to {folder}.");
     }
 

@@ -33,7 +33,7 @@ public static class ImportModelCommand
             TorchRuntime.EnsureLoaded();
             using var network = new InteractiveUNet(config);
             PyTorchStateDict.Import(network, path);
-            var card = ModelCard.For(segmentationTask, config, parse.GetValue(name) ?? Path.GetFileName(Path.GetFullPath(outDir))) with
+            var card = ModelCard.For(segmentationTask, config, parse.GetValue(name) ?? CheckpointOutput.NameOf(outDir)) with
             {
                 DataLicence = parse.GetValue(licence),
                 Origin = new OriginCard

@@ -47,7 +47,7 @@ public sealed class EvalResultsTests : IDisposable
     {
         string model = Path.Combine(TinyModels.Write(In("models")), TinyModels.Brain), data = WriteBrainData();
 
-        var run = RunOaims("eval", "--model", model, "--data", data, "--out", In("results"), "--strategy", "pi+mi", "--clicks", "3", "--save-model", In("adapted"));
+        var run = RunOaims("eval", "--model", model, "--data", data, "--out", In("results"), "--strategy", "pi+mi", "--clicks", "3", "--save-model", In("adapted") + "/");
 
         Assert.True(run.ExitCode == 0, run.Errors);
         var summary = JsonNode.Parse(File.ReadAllText(In("results/summary.json")))!;
