@@ -12,6 +12,9 @@ public static class CliOptions
 
     public static Option<string?> Optional(string name, string description) => new(name) { Description = description };
 
+    /// <summary>The command as the user typed it, for the provenance recorded in cards and results.</summary>
+    public static string CommandLine() => "oaims " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
+
     /// <summary>"a,b,c" -> list; null stays null.</summary>
     public static IReadOnlyList<string>? SplitList(string? value) =>
         value?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

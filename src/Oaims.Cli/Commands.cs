@@ -9,6 +9,8 @@ public static class Commands
     {
         yield return TrainCommand.Create();
         yield return EvalCommand.Create();
+        yield return ImportModelCommand.Create();
+        yield return ExportModelCommand.Create();
         yield return ExperimentsCommand.Create();
         yield return BenchCommand.Create();
         yield return InfoCommand.Create();

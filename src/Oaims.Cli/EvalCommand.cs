@@ -33,20 +33,26 @@ public static class EvalCommand
         var lesionSlicesEvery = WithDefault("--lesion-slices-every", 3, "brain: keep one lesion slice in n (1: every one, as the reported stream of docs/results.md)");
         var every = WithDefault("--every", 1, "keep every n-th image of the stream (cheaper runs)");
         var shift = Optional("--shift", "synthetic shift applied to every image (fundus: gamma:0.6, blur:2, colour:0.8)");
+        var saveModel = Optional("--save-model", "also write the model as adapted at the end of the stream as a checkpoint folder (usable with --model)");
 
         var command = new Command("eval", "Evaluate a model with the simulated user, frozen or adapting online.");
-        foreach (var o in new Option[] { model, data, output, modality, cases, split, strategy, learningRate, clicks, order, seed, shift, sliceOffset, lesionSlicesEvery, every }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, data, output, modality, cases, split, strategy, learningRate, clicks, order, seed, shift, sliceOffset, lesionSlicesEvery, every, saveModel }) command.Options.Add(o);
         command.SetAction(parse => Guarded(() =>
         {
             TorchRuntime.UseThreads();
             string strategyName = parse.GetValue(strategy)!;
             int clickCount = parse.GetValue(clicks);
             if (clickCount < 1 || clickCount > 50) throw new ArgumentException("--clicks must be between 1 and 50.");
-            string modelFolder = ModelCatalog.Resolve(parse.GetValue(model)!);
+            string? savedModel = parse.GetValue(saveModel);
+            if (savedModel is not null) CheckpointOutput.Check(savedModel); // before the stream, not after an hour of it
+            string modelFolder = ModelCatalog.Resolve(parse.GetValue(model)!), dataDir = parse.GetValue(data)!;
+            var provenance = RunProvenance.Start(dataDir);
             var (network, card) = Checkpoint.Load(modelFolder);
+            provenance.AddModel(card.Name, modelFolder);
             using var learner = new OnlineLearner(network, card, strategyName, parse.GetValue(learningRate));
             var task = learner.Task;
-            var samples = TaskData.Load(task, parse.GetValue(data)!, parse.GetValue(modality), SplitList(parse.GetValue(cases)), parse.GetValue(split), forTraining: false, parse.GetValue(sliceOffset), parse.GetValue(lesionSlicesEvery));
+            var samples = TaskData.Load(task, dataDir, parse.GetValue(modality), SplitList(parse.GetValue(cases)), parse.GetValue(split), forTraining: false,
+                                        parse.GetValue(sliceOffset), parse.GetValue(lesionSlicesEvery), provenance.Data.Add);
             if (parse.GetValue(every) < 1) throw new ArgumentException("--every must be at least 1.");
             samples = StreamOrder.EveryNth(samples, parse.GetValue(every));
             if (samples.Count == 0) throw new ArgumentException("No images matched the selection.");
@@ -63,15 +69,35 @@ public static class EvalCommand
             {
                 ["model"] = card.Name, ["strategy"] = strategyName, ["learning_rate"] = learner.LearningRate, ["order"] = parse.GetValue(order),
                 ["seed"] = parse.GetValue(seed), ["clicks"] = clickCount, ["shift"] = parse.GetValue(shift), ["final_version"] = learner.Version,
-                ["adaptation"] = StepReport.Summary(stream),
+                ["adaptation"] = StepReport.Summary(stream), ["provenance"] = provenance.ToJson(),
             };
             EvaluationReport.Write(outDir, stream.Images, task.Structures, clickCount, clock.Elapsed.TotalSeconds, $"{card.Name} ({strategyName})", extra);
             StepReport.Write(outDir, stream);
             Charts.DiceAgainstImages(Path.Combine(outDir, "dice_vs_image.png"), $"{card.Name} ({strategyName})", stream.Images, task.Structures);
+            if (savedModel is not null)
+            {
+                string streamText = $"{dataDir}: {samples.Count} images in {parse.GetValue(order)} order (seed {parse.GetValue(seed)}), {clickCount} clicks each" +
+                                    (parse.GetValue(shift) is { } s ? $", shift {s}" : "");
+                SaveAdapted(savedModel, learner, provenance, streamText, samples.Count);
+            }
             Console.WriteLine(File.ReadAllText(Path.Combine(outDir, "summary.json")));
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>The model as adapted at the end of the stream, as a checkpoint whose card names the source, strategy, rate, stream and commit.</summary>
+    static void SaveAdapted(string folder, OnlineLearner learner, RunProvenance provenance, string stream, int images)
+    {
+        var source = learner.SourceCard;
+        var origin = new OriginCard
+        {
+            Kind = OriginCard.OnlineAdaptation, Source = source.Name, SourceSha256 = provenance.ModelWeightsSha256[source.Name],
+            Command = CommandLine(), Commit = provenance.Commit, Strategy = learner.Strategy.Name, LearningRate = learner.LearningRate,
+            Stream = $"{stream}; data manifest {provenance.Data.Sha256}", Images = images, Version = learner.Version,
+        };
+        CheckpointOutput.Save(folder, into => learner.ExportCheckpoint(into, CheckpointOutput.NameOf(folder), origin));
+        Console.Error.WriteLine($"Saved the adapted model (version {learner.Version}) to {folder}.");
     }
 
     /// <summary>Dice at one click of the frozen source model, per image (for the worst-first order).</summary>

@@ -65,8 +65,9 @@ public static class ExperimentsCommand
     /// <summary>The runs themselves; every stream goes through <see cref="OnlineStream"/> like `oaims eval`.</summary>
     sealed class ExperimentRun(string data, string output, int seed, IReadOnlyList<string>? onlyStrategies)
     {
-        // The commit when the run started: sections take long, and HEAD may move on while they run.
-        readonly string? _commit = SourceControl.Commit(); // null outside a git checkout
+        // The code when the run started (sections take long, and HEAD may move on while they run); the models and data
+        // files each section used are recorded afresh per section.
+        RunProvenance _provenance = RunProvenance.Start(data);
 
         string Brats => Path.Combine(data, "brats2013");
         string Drishti => Path.Combine(data, "fundus", "drishti-gs1");
@@ -78,7 +79,8 @@ public static class ExperimentsCommand
             bool partial = onlyStrategies is not null && section is "tune" or "brain";
             string command = $"oaims experiments --data {data} --out {output} --sections {section} --seed {seed}" +
                              (partial ? $" --strategies {string.Join(",", onlyStrategies!)}" : "");
-            var run = new JsonObject { ["command"] = command, ["commit"] = _commit };
+            var run = new JsonObject { ["command"] = command, ["commit"] = _provenance.Commit, ["provenance"] = _provenance.ToJson() };
+            _provenance = _provenance.Fresh();
             if (partial && result["command"] is not null)
             {
                 // Some rows re-run: the section keeps the run that made the rest, and lists the re-runs after it.
@@ -88,7 +90,8 @@ public static class ExperimentsCommand
             else
             {
                 result["command"] = command;
-                result["commit"] = _commit;
+                result["commit"] = _provenance.Commit;
+                result["provenance"] = run["provenance"]!.DeepClone();
                 result.Remove("reruns");
             }
             AtomicFile.WriteAllText(Path.Combine(ResultsFolder, section + ".json"), result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
@@ -103,9 +106,11 @@ public static class ExperimentsCommand
             return AdaptationStrategies.DefaultLearningRate(strategy, task);
         }
 
-        static (StreamResult Stream, long Version, OnlineLearner Learner) Stream(string model, string strategy, double? rate, IReadOnlyList<SliceSample> samples, int clicks, string label)
+        (StreamResult Stream, long Version, OnlineLearner Learner) Stream(string model, string strategy, double? rate, IReadOnlyList<SliceSample> samples, int clicks, string label)
         {
-            var (network, card) = Checkpoint.Load(ModelCatalog.Resolve(model));
+            string folder = ModelCatalog.Resolve(model);
+            _provenance.AddModel(model, folder);
+            var (network, card) = Checkpoint.Load(folder);
             var learner = new OnlineLearner(network, card, strategy, rate);
             var stream = OnlineStream.Run(learner, samples, clicks, (n, r) =>
             {
@@ -133,7 +138,7 @@ public static class ExperimentsCommand
         public JsonObject Tune()
         {
             var task = SegmentationTask.BrainLesion;
-            var tuning = BrainProtocol.TuningStream(Brats);
+            var tuning = BrainProtocol.TuningStream(Brats, _provenance.Data.Add);
             var result = Previous("tune", "scores", "chosen", "commits");
             foreach (string strategy in Adaptive.Where(Selected))
             {
@@ -152,7 +157,7 @@ public static class ExperimentsCommand
                 result["scores"]![strategy] = new JsonObject(score.Select(kv =>
                     KeyValuePair.Create((task.AdaptationLearningRate * RateLadder[kv.Key]).ToString("G3"), (JsonNode?)Math.Round(kv.Value, 4))));
                 result["chosen"]![strategy] = task.AdaptationLearningRate * RateLadder[Best()];
-                result["commits"]![strategy] = _commit;
+                result["commits"]![strategy] = _provenance.Commit;
             }
             result["stream"] = $"BraTS 2013 T1c of the source-training patients {string.Join(",", BrainProtocol.SourceTrainingCases)} (every 3rd lesion slice: {tuning.Count} images; never the evaluation patient {BrainProtocol.UnseenCase}), file order, 10 clicks";
             result["score"] = "mean Dice over clicks 1..10";
@@ -173,12 +178,12 @@ public static class ExperimentsCommand
 
         /// <summary>FLAIR-trained model on the reported stream (T1c of the patient it never saw, every lesion slice), every strategy.</summary>
         public JsonObject Brain() =>
-            EveryStrategy("brain", BrainProtocol.EvaluationStream(Brats),
+            EveryStrategy("brain", BrainProtocol.EvaluationStream(Brats, _provenance.Data.Add),
                 $"BraTS 2013 T1c of {BrainProtocol.UnseenCase}, the patient neither the source model nor the tuning saw, every lesion slice");
 
         /// <summary>The same on T1c of the patients the source model was trained on (FLAIR): seen-patient figures, reported apart.</summary>
         public JsonObject BrainSeenPatients() =>
-            EveryStrategy("brain-seen", BrainProtocol.SeenPatientStream(Brats),
+            EveryStrategy("brain-seen", BrainProtocol.SeenPatientStream(Brats, _provenance.Data.Add),
                 $"BraTS 2013 T1c of {string.Join(",", BrainProtocol.SourceTrainingCases)} (SEEN patients: the source model trained on their FLAIR), the lesion slices the tuning stream skips (every 3rd)");
 
         JsonObject EveryStrategy(string section, List<SliceSample> samples, string description)
@@ -192,7 +197,7 @@ public static class ExperimentsCommand
                 var (stream, _, learner) = Stream("brain-flair", strategy, rate, samples, 10, strategy);
                 learner.Dispose();
                 rows[strategy] = Row(stream, task, 10, rate);
-                rows[strategy]!["commit"] = _commit;
+                rows[strategy]!["commit"] = _provenance.Commit;
             }
             result["stream"] = $"{description} ({samples.Count} images), file order, 10 clicks";
             return result;
@@ -202,7 +207,7 @@ public static class ExperimentsCommand
         public JsonObject Order()
         {
             var task = SegmentationTask.BrainLesion;
-            var samples = BrainProtocol.EvaluationStream(Brats);
+            var samples = BrainProtocol.EvaluationStream(Brats, _provenance.Data.Add);
             var rows = new JsonObject();
             double rate = RateFor("pi+mi", task);
             var (frozen, _) = Checkpoint.Load(ModelCatalog.Resolve("brain-flair"));
@@ -221,8 +226,8 @@ public static class ExperimentsCommand
         public JsonObject Retention()
         {
             var task = SegmentationTask.BrainLesion;
-            var sourceValidation = BrainProtocol.SourceValidation(Brats);
-            var sourceTrain = EverySecond(TaskData.Load(task, Brats, BrainProtocol.SourceModality, BrainProtocol.SourceTrainingCases, null, forTraining: false));
+            var sourceValidation = BrainProtocol.SourceValidation(Brats, _provenance.Data.Add);
+            var sourceTrain = EverySecond(TaskData.Load(task, Brats, BrainProtocol.SourceModality, BrainProtocol.SourceTrainingCases, null, forTraining: false, read: _provenance.Data.Add));
             double rate = RateFor("pi+mi", task);
             var rows = new JsonObject();
 
@@ -230,7 +235,7 @@ public static class ExperimentsCommand
             frozen.Dispose();
             rows["frozen"] = Row(frozenStream, task, 10, 0);
 
-            var target = BrainProtocol.EvaluationStream(Brats);
+            var target = BrainProtocol.EvaluationStream(Brats, _provenance.Data.Add);
             var (_, _, adapted) = Stream("brain-flair", "pi+mi", rate, target, 10, "adapt on T1c");
             rows["adapted, no re-adapt"] = Row(FrozenRun(adapted, sourceValidation), task, 10, 0);
             OnlineStream.Run(adapted, sourceTrain, 10, (n, _) => { if (n % 20 == 0) Console.Error.WriteLine($"  re-adapt [{n}/{sourceTrain.Count}]"); });
@@ -265,7 +270,7 @@ public static class ExperimentsCommand
         {
             var (_, card) = Checkpoint.Load(ModelCatalog.Resolve("fundus-odoc"));
             var task = card.ToTask();
-            var test = EverySecond(TaskData.Load(task, Drishti, null, null, "test", forTraining: false));
+            var test = EverySecond(TaskData.Load(task, Drishti, null, null, "test", forTraining: false, read: _provenance.Data.Add));
             var rows = new JsonObject();
             foreach (string shift in new[] { "gamma:0.5+colour:0.8", "blur:3" })
             {

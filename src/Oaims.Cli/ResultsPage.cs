@@ -38,9 +38,23 @@ public static class ResultsPage
     static string F(JsonNode? n, string format = "F3") => n is null ? "-" : n.GetValue<double>().ToString(format, CultureInfo.InvariantCulture);
 
     static string Provenance(JsonObject section) =>
-        $"Run: `{section["command"]}` at commit `{section["commit"]}`" +
-        string.Concat((section["reruns"] as JsonArray ?? []).Select(r => $"; rows re-run by `{r!["command"]}` at commit `{r["commit"]}`")) +
+        $"Run: `{section["command"]}` at commit `{section["commit"]}`{Inputs(section)}" +
+        string.Concat((section["reruns"] as JsonArray ?? []).Select(r => $"; rows re-run by `{r!["command"]}` at commit `{r["commit"]}`{Inputs(r)}")) +
         $". Stream: {section["stream"]}.";
+
+    /// <summary>" (uncommitted changes; weights ...; data manifest ...)" from a run's provenance; empty for results written before it was recorded.</summary>
+    static string Inputs(JsonNode run)
+    {
+        if (run["provenance"] is not JsonObject provenance) return "";
+        var parts = new List<string>();
+        if (provenance["dirty"]?.GetValue<bool>() == true) parts.Add("with uncommitted changes");
+        if (provenance["model_weights_sha256"] is JsonObject models)
+            parts.AddRange(models.Select(m => $"{m.Key} weights SHA-256 `{Short(m.Value)}`"));
+        if (provenance["data_manifest_sha256"] is { } data) parts.Add($"data manifest SHA-256 `{Short(data)}` ({provenance["data_files"]} files)");
+        return parts.Count == 0 ? "" : $" ({string.Join("; ", parts)})";
+    }
+
+    static string Short(JsonNode? sha) => sha?.GetValue<string>() is { Length: > 12 } hex ? hex[..12] : sha?.ToString() ?? "-";
 
     static void BrainSection(StringBuilder page, JsonObject brain, string folder)
     {

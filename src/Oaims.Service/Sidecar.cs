@@ -131,7 +131,10 @@ public sealed partial class Sidecar : IDisposable
         var pending = new Stack<(string Folder, int Depth)>([(CheckpointRoot, 0)]);
         while (pending.TryPop(out var entry))
         {
-            foreach (string folder in Directory.EnumerateDirectories(entry.Folder))
+            string[] folders;
+            try { folders = Directory.GetDirectories(entry.Folder); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; } // gone or not ours: nothing to clean
+            foreach (string folder in folders)
             {
                 if (folder == StateRoot || new FileInfo(folder).LinkTarget is not null) continue;
                 var durable = new Imaging.DurableFolder(folder);

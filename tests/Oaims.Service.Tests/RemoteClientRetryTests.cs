@@ -18,7 +18,7 @@ public sealed class RemoteClientRetryTests
         Assert.False(call.IsCompleted);
         await using var server = await SidecarHost.StartAsync(new SidecarOptions
         {
-            Address = $"127.0.0.1:{port}", Device = "cpu", Threads = 1, ConsoleLevel = LogEventLevel.Fatal, CheckpointRoot = Path.GetTempPath(),
+            Address = $"127.0.0.1:{port}", Device = "cpu", Threads = 1, ConsoleLevel = LogEventLevel.Fatal, CheckpointRoot = Directory.CreateTempSubdirectory("oaims-retry-").FullName,
         });
         Assert.Equal("cpu", (await call).Device);
     }

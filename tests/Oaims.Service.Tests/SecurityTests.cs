@@ -14,7 +14,7 @@ public sealed class SecurityTests
 {
     static SidecarOptions Bare(string address) => new()
     {
-        Address = address, Device = "cpu", Threads = 1, ConsoleLevel = LogEventLevel.Fatal, CheckpointRoot = Path.GetTempPath(),
+        Address = address, Device = "cpu", Threads = 1, ConsoleLevel = LogEventLevel.Fatal, CheckpointRoot = Directory.CreateTempSubdirectory("oaims-security-").FullName,
     };
 
     [Fact]

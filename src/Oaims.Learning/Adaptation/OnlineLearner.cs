@@ -189,11 +189,13 @@ public sealed class OnlineLearner : IDisposable
     }
 
     /// <summary>The current weights as a checkpoint (card of the source, adapted weights, provenance of the adaptation).</summary>
-    public void ExportCheckpoint(string directory, string name) =>
+    /// <param name="origin">Where the adaptation came from (source, stream, command), recorded in the card when given.</param>
+    public void ExportCheckpoint(string directory, string name, OriginCard? origin = null) =>
         Checkpoint.Save(directory, Network, SourceCard with
         {
             Name = name,
             Metrics = new(),
+            Origin = origin ?? SourceCard.Origin,
             Training = SourceCard.Training is null ? null : SourceCard.Training with { Command = SourceCard.Training.Command + $" | adapted online: {Strategy.Name}, version {Version}" },
         });
 

@@ -25,14 +25,17 @@ public static class BrainSlices
             .Where(d => File.Exists(Path.Combine(d, "seg.nii.gz")))
             .Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
 
-    public static List<SliceSample> Load(string dataDirectory, string modality, IEnumerable<string> cases, Selection selection)
+    public static List<SliceSample> Load(string dataDirectory, string modality, IEnumerable<string> cases, Selection selection, Action<string>? read = null)
     {
         var samples = new List<SliceSample>();
         foreach (string caseId in cases)
         {
             string folder = Path.Combine(dataDirectory, caseId);
-            var image = VolumeIO.Read(Path.Combine(folder, $"{modality}.nii.gz"));
-            var seg = VolumeIO.Read(Path.Combine(folder, "seg.nii.gz"));
+            string imagePath = Path.Combine(folder, $"{modality}.nii.gz"), segPath = Path.Combine(folder, "seg.nii.gz");
+            var image = VolumeIO.Read(imagePath);
+            var seg = VolumeIO.Read(segPath);
+            read?.Invoke(imagePath);
+            read?.Invoke(segPath);
             if (!image.Dims.SequenceEqual(seg.Dims))
                 throw new InvalidDataException($"{caseId}: {modality} and seg have different shapes.");
             IntensityNormaliser.Apply(IntensityNormalisation.ZScoreForeground, image.Channels);

@@ -9,19 +9,22 @@ namespace Oaims.Learning.Data;
 /// </summary>
 public static class FundusImages
 {
-    public static List<SliceSample> Load(string dataDirectory, string? split)
+    /// <param name="read">Told the path of every file read (manifest, images, masks).</param>
+    public static List<SliceSample> Load(string dataDirectory, string? split, Action<string>? read = null)
     {
         var samples = new List<SliceSample>();
+        Volume Read(string path) { read?.Invoke(path); return VolumeIO.Read(path); }
+        read?.Invoke(Path.Combine(dataDirectory, "manifest.csv"));
         foreach (var (id, rowSplit) in Manifest(dataDirectory))
         {
             if (split is not null && !rowSplit.Equals(split, StringComparison.OrdinalIgnoreCase)) continue;
-            var image = VolumeIO.Read(Path.Combine(dataDirectory, "images", id + ".png"));
+            var image = Read(Path.Combine(dataDirectory, "images", id + ".png"));
             if (image.ChannelCount != 3) throw new InvalidDataException($"{id}.png is not an RGB image.");
             IntensityNormaliser.Apply(IntensityNormalisation.Rgb127, image.Channels);
             int width = image.Dims[0], height = image.Dims[1];
-            var disc = VolumeIO.Read(Path.Combine(dataDirectory, "masks", id + "_disc.png")).Channels[0];
+            var disc = Read(Path.Combine(dataDirectory, "masks", id + "_disc.png")).Channels[0];
             string cupPath = Path.Combine(dataDirectory, "masks", id + "_cup.png");
-            float[]? cup = File.Exists(cupPath) ? VolumeIO.Read(cupPath).Channels[0] : null;
+            float[]? cup = File.Exists(cupPath) ? Read(cupPath).Channels[0] : null;
             var labels = new int[width * height];
             for (int p = 0; p < labels.Length; p++)
                 labels[p] = cup is not null && cup[p] >= 128 ? 2 : disc[p] >= 128 ? 1 : 0;

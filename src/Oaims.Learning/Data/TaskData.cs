@@ -9,8 +9,9 @@ public static class TaskData
     /// <param name="sliceOffset">Brain evaluation: which slice of every <paramref name="lesionSliceEvery"/> lesion slices to keep
     /// (0 by default; another offset gives a stream of the same cases that shares no slice with it).</param>
     /// <param name="lesionSliceEvery">Brain evaluation: keep one lesion slice in this many (3 by default; 1 keeps every one).</param>
+    /// <param name="read">Told the path of every data file read (for a run's <see cref="DataManifest"/>).</param>
     public static List<SliceSample> Load(SegmentationTask task, string dataDirectory, string? modality, IReadOnlyList<string>? cases, string? split, bool forTraining,
-        int sliceOffset = 0, int lesionSliceEvery = 3)
+        int sliceOffset = 0, int lesionSliceEvery = 3, Action<string>? read = null)
     {
         if (!Directory.Exists(dataDirectory)) throw new DirectoryNotFoundException($"Data folder {dataDirectory} does not exist.");
         if (task == SegmentationTask.BrainLesion || task.Name == SegmentationTask.BrainLesion.Name)
@@ -23,9 +24,9 @@ public static class TaskData
             if (sliceOffset < 0 || sliceOffset >= lesionSliceEvery)
                 throw new ArgumentException($"The slice offset must be 0 to {lesionSliceEvery - 1} (one lesion slice in {lesionSliceEvery} is kept), got {sliceOffset}.");
             var selection = forTraining ? new BrainSlices.Selection(EveryNth: 1, EmptyEveryNth: 4) : new BrainSlices.Selection(lesionSliceEvery, Offset: sliceOffset);
-            return BrainSlices.Load(dataDirectory, modality ?? "flair", chosen, selection);
+            return BrainSlices.Load(dataDirectory, modality ?? "flair", chosen, selection, read);
         }
-        var images = FundusImages.Load(dataDirectory, split);
+        var images = FundusImages.Load(dataDirectory, split, read);
         if (cases is not null) images = images.Where(s => cases.Contains(s.Id)).ToList();
         return images;
     }

@@ -17,19 +17,21 @@ public static class BrainProtocol
     // The tuning and seen-patient streams keep one lesion slice in three, to fit the CPU budget; the offsets keep them apart.
     const int SeenPatientEvery = 3, TuningOffset = 0, SeenReportOffset = 1;
 
+    // Each stream takes `read`, told every data file it reads (a run's data manifest).
+
     /// <summary>Where the learning rates are chosen: T1c of the source-training patients, every 3rd lesion slice.</summary>
-    public static List<SliceSample> TuningStream(string brats) =>
-        TaskData.Load(SegmentationTask.BrainLesion, brats, TargetModality, SourceTrainingCases, null, forTraining: false, TuningOffset, SeenPatientEvery);
+    public static List<SliceSample> TuningStream(string brats, Action<string>? read = null) =>
+        TaskData.Load(SegmentationTask.BrainLesion, brats, TargetModality, SourceTrainingCases, null, forTraining: false, TuningOffset, SeenPatientEvery, read);
 
     /// <summary>The reported stream: T1c of the unseen patient, every lesion slice, in file order.</summary>
-    public static List<SliceSample> EvaluationStream(string brats) =>
-        TaskData.Load(SegmentationTask.BrainLesion, brats, TargetModality, [UnseenCase], null, forTraining: false, lesionSliceEvery: 1);
+    public static List<SliceSample> EvaluationStream(string brats, Action<string>? read = null) =>
+        TaskData.Load(SegmentationTask.BrainLesion, brats, TargetModality, [UnseenCase], null, forTraining: false, lesionSliceEvery: 1, read: read);
 
     /// <summary>T1c of the source-training patients on the slices tuning skipped: reported apart, as seen-patient figures.</summary>
-    public static List<SliceSample> SeenPatientStream(string brats) =>
-        TaskData.Load(SegmentationTask.BrainLesion, brats, TargetModality, SourceTrainingCases, null, forTraining: false, SeenReportOffset, SeenPatientEvery);
+    public static List<SliceSample> SeenPatientStream(string brats, Action<string>? read = null) =>
+        TaskData.Load(SegmentationTask.BrainLesion, brats, TargetModality, SourceTrainingCases, null, forTraining: false, SeenReportOffset, SeenPatientEvery, read);
 
     /// <summary>Source-domain validation: FLAIR of the unseen patient, every lesion slice.</summary>
-    public static List<SliceSample> SourceValidation(string brats) =>
-        TaskData.Load(SegmentationTask.BrainLesion, brats, SourceModality, [UnseenCase], null, forTraining: false, lesionSliceEvery: 1);
+    public static List<SliceSample> SourceValidation(string brats, Action<string>? read = null) =>
+        TaskData.Load(SegmentationTask.BrainLesion, brats, SourceModality, [UnseenCase], null, forTraining: false, lesionSliceEvery: 1, read: read);
 }

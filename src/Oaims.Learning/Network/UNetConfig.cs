@@ -17,4 +17,26 @@ public sealed record UNetConfig(int ImageChannels, int Classes, int[] EncoderWid
 
     /// <summary>The reference implementation's widths (12/72/144/288, 576 bottleneck), for importing its checkpoints.</summary>
     public static UNetConfig Reference(int imageChannels, int classes) => new(imageChannels, classes, [12, 72, 144, 288], 576);
+
+    /// <summary>"reference", "default", or explicit widths "a,b,c,d+e" (encoder widths, then the bottleneck after '+').</summary>
+    public static UNetConfig Parse(string widths, int imageChannels, int classes)
+    {
+        switch (widths.Trim().ToLowerInvariant())
+        {
+            case "reference": return Reference(imageChannels, classes);
+            case "default": return Default(imageChannels, classes);
+        }
+        var parts = widths.Split('+');
+        int[]? encoder = parts.Length == 2 ? ParseWidths(parts[0]) : null;
+        int[]? bottleneck = parts.Length == 2 ? ParseWidths(parts[1]) : null;
+        if (encoder is null || encoder.Length == 0 || bottleneck is not [var b])
+            throw new ArgumentException($"Widths '{widths}' are not understood: use reference, default, or encoder widths and the bottleneck like 12,72,144,288+576.");
+        return new(imageChannels, classes, encoder, b);
+    }
+
+    static int[]? ParseWidths(string list)
+    {
+        var widths = list.Split(',', StringSplitOptions.TrimEntries).Select(w => int.TryParse(w, out int v) && v is > 0 and <= 4096 ? v : -1).ToArray();
+        return widths.Contains(-1) ? null : widths;
+    }
 }

@@ -1,0 +1,61 @@
+using System.Text.Json.Nodes;
+using Oaims.Cli;
+
+namespace Oaims.Service.Tests;
+
+/// <summary>docs/results.md rebuilt from the experiments' JSON, with and without the provenance newer runs record.</summary>
+public sealed class ResultsPageTests : IDisposable
+{
+    readonly string _folder = Directory.CreateTempSubdirectory("oaims-results-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    /// <summary>Copies the committed docs/results/*.json (written before provenance was recorded) into a scratch docs folder.</summary>
+    string CopyCommittedResults()
+    {
+        var checkout = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(checkout.FullName, "OAIMS.sln"))) checkout = checkout.Parent!;
+        string results = Path.Combine(_folder, "results");
+        Directory.CreateDirectory(results);
+        foreach (string json in Directory.GetFiles(Path.Combine(checkout.FullName, "docs", "results"), "*.json"))
+            File.Copy(json, Path.Combine(results, Path.GetFileName(json)));
+        return results;
+    }
+
+    [Fact]
+    public void The_page_is_rebuilt_from_results_written_before_provenance_was_recorded()
+    {
+        string results = CopyCommittedResults();
+        foreach (string json in Directory.GetFiles(results, "*.json"))
+        {
+            var section = JsonNode.Parse(File.ReadAllText(json))!.AsObject();
+            section.Remove("provenance");
+            File.WriteAllText(json, section.ToJsonString());
+        }
+
+        ResultsPage.Write(_folder);
+
+        string page = File.ReadAllText(Path.Combine(_folder, "results.md"));
+        Assert.Contains("## Brain lesion: FLAIR-trained model on the T1c stream", page);
+        Assert.Contains("Run: `oaims experiments", page);
+        Assert.DoesNotContain("SHA-256", page);
+    }
+
+    [Fact]
+    public void The_page_names_the_tree_state_weights_and_data_manifest_a_section_recorded()
+    {
+        string brain = Path.Combine(CopyCommittedResults(), "brain.json");
+        var section = JsonNode.Parse(File.ReadAllText(brain))!.AsObject();
+        section["provenance"] = new JsonObject
+        {
+            ["commit"] = "abc", ["dirty"] = true, ["model_weights_sha256"] = new JsonObject { ["brain-flair"] = "0123456789abcdef" + new string('0', 48) },
+            ["data_manifest_sha256"] = "fedcba9876543210" + new string('1', 48), ["data_files"] = 8,
+        };
+        File.WriteAllText(brain, section.ToJsonString());
+
+        ResultsPage.Write(_folder);
+
+        string page = File.ReadAllText(Path.Combine(_folder, "results.md"));
+        Assert.Contains("with uncommitted changes; brain-flair weights SHA-256 `0123456789ab`; data manifest SHA-256 `fedcba987654` (8 files)", page);
+    }
+}
