@@ -20,7 +20,8 @@ public static class TrainCommand
         var trainCases = Optional("--train-cases", "brain: comma-separated training cases (default: all but the last)");
         var validationCases = Optional("--val-cases", "brain: comma-separated validation cases (default: the last)");
         var trainSplit = WithDefault("--train-split", "train", "fundus: manifest split to train on");
-        var validationSplit = WithDefault("--val-split", "test", "fundus: manifest split to choose the checkpoint on");
+        var validationSplit = Optional("--val-split", "fundus: a manifest split to choose the checkpoint on instead of the held-out training images (never the split you report on)");
+        var validationFraction = WithDefault("--val-fraction", 0.2, "fundus: share of the training split held out (fixed ids) to choose the checkpoint on");
         var steps = WithDefault("--steps", 2000, "training steps (batches)");
         var batch = WithDefault("--batch", 8, "batch size");
         var learningRate = WithDefault("--lr", 5e-4, "Adam learning rate");
@@ -30,7 +31,7 @@ public static class TrainCommand
         var licence = Optional("--data-licence", "licence of the training data, recorded in the card");
 
         var command = new Command("train", "Train an interactive segmentation model on source data with simulated clicks.");
-        foreach (var o in new Option[] { task, data, output, modality, trainCases, validationCases, trainSplit, validationSplit, steps, batch, learningRate, minutes, validateEvery, seed, licence })
+        foreach (var o in new Option[] { task, data, output, modality, trainCases, validationCases, trainSplit, validationSplit, validationFraction, steps, batch, learningRate, minutes, validateEvery, seed, licence })
             command.Options.Add(o);
         command.SetAction(parse => Guarded(() =>
         {
@@ -40,11 +41,23 @@ public static class TrainCommand
             bool brain = segmentationTask == SegmentationTask.BrainLesion;
             string? mod = brain ? parse.GetValue(modality) ?? "flair" : null;
             IReadOnlyList<string>? trainIds = null, validationIds = null;
+            string? trainSplitName = brain ? null : parse.GetValue(trainSplit), validationSplitName = trainSplitName;
             if (brain)
             {
                 var cases = BrainSlices.Cases(dataDir);
                 validationIds = SplitList(parse.GetValue(validationCases)) ?? [cases[^1]];
                 trainIds = SplitList(parse.GetValue(trainCases)) ?? cases.Except(validationIds).ToList();
+            }
+            else if (parse.GetValue(validationSplit) is { } named)
+            {
+                if (named.Equals(trainSplitName, StringComparison.OrdinalIgnoreCase))
+                    throw new ArgumentException($"--val-split {named} is the training split; leave --val-split out to hold out part of it.");
+                validationSplitName = named;
+            }
+            else
+            {
+                // Fundus: choose the checkpoint on held-out training images (patient = image), keeping the test split unseen.
+                (trainIds, validationIds) = ValidationHoldout.Split(FundusImages.Ids(dataDir, trainSplitName), parse.GetValue(validationFraction));
             }
             var options = new TrainingOptions
             {
@@ -53,8 +66,8 @@ public static class TrainCommand
                 ValidateEvery = parse.GetValue(validateEvery), Seed = parse.GetValue(seed),
             };
             Console.Error.WriteLine($"Loading {segmentationTask.Name} data from {dataDir} ...");
-            var train = TaskData.Load(segmentationTask, dataDir, mod, trainIds, brain ? null : parse.GetValue(trainSplit), forTraining: true);
-            var validation = TaskData.Load(segmentationTask, dataDir, mod, validationIds, brain ? null : parse.GetValue(validationSplit), forTraining: false);
+            var train = TaskData.Load(segmentationTask, dataDir, mod, trainIds, trainSplitName, forTraining: true);
+            var validation = TaskData.Load(segmentationTask, dataDir, mod, validationIds, validationSplitName, forTraining: false);
             Console.Error.WriteLine($"{train.Count} training images, {validation.Count} validation images; architecture {string.Join("/", options.ResolvedArchitecture.EncoderWidths)}+{options.ResolvedArchitecture.BottleneckWidth}.");
 
             string commandLine = "oaims " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
@@ -62,7 +75,7 @@ public static class TrainCommand
             TrainingCard Provenance(TrainingCard card) => card with
             {
                 Data = dataDir, Modality = mod, Commit = commit,
-                TrainCases = [.. trainIds ?? [parse.GetValue(trainSplit)!]], ValidationCases = [.. validationIds ?? [parse.GetValue(validationSplit)!]],
+                TrainCases = [.. trainIds ?? [trainSplitName!]], ValidationCases = [.. validationIds ?? [validationSplitName!]],
             };
             ModelCard Describe(TrainingCard card) => new()
             {
@@ -79,7 +92,7 @@ public static class TrainCommand
             var (network, card) = Checkpoint.Load(outDir);
             network.eval();
             var metrics = new Dictionary<string, double>();
-            var trainForReport = TaskData.Load(segmentationTask, dataDir, mod, trainIds, brain ? null : parse.GetValue(trainSplit), forTraining: false);
+            var trainForReport = TaskData.Load(segmentationTask, dataDir, mod, trainIds, trainSplitName, forTraining: false);
             foreach (var (split, samples) in new[] { ("train", trainForReport), ("validation", validation) })
             {
                 var results = InteractiveEvaluator.Frozen(network, segmentationTask, samples, 10);

@@ -33,6 +33,10 @@ public static class FundusImages
         return samples;
     }
 
+    /// <summary>The ids of one manifest split (all ids when split is null), without reading any image.</summary>
+    public static List<string> Ids(string dataDirectory, string? split) =>
+        Manifest(dataDirectory).Where(row => split is null || row.Split.Equals(split, StringComparison.OrdinalIgnoreCase)).Select(row => row.Id).ToList();
+
     static IEnumerable<(string Id, string Split)> Manifest(string dataDirectory)
     {
         string path = Path.Combine(dataDirectory, "manifest.csv");

@@ -57,7 +57,7 @@ public sealed class SourceTrainer(TrainingOptions options)
 
         while (step < options.Steps && Seconds() < options.MaxMinutes * 60)
         {
-            foreach (var group in optimizer.ParamGroups) group.LearningRate = options.LearningRateAt(step);
+            foreach (var group in optimizer.ParamGroups) group.LearningRate = options.LearningRateAt(step, Seconds());
             var rng = new Random(HashCode.Combine(options.Seed, step)); // per-step seed: a resumed run draws the same batches
             double loss = TrainStep(network, optimizer, fitted, rng);
             step++;
@@ -100,7 +100,7 @@ public sealed class SourceTrainer(TrainingOptions options)
         for (int b = 0; b < batch; b++)
         {
             var sample = samples[rng.Next(samples.Count)];
-            var (image, label) = Augmentation.Apply(sample.Image, sample.Labels, rng);
+            var (image, label) = options.Augmentation.Apply(sample.Image, sample.Labels, rng);
             images.Add(image); labels.Add(label);
             int size = (int)label.shape[1];
             truths.Add(new LabelMap(size, (int)label.shape[0], label.to_type(ScalarType.Int32).data<int>().ToArray()));

@@ -23,9 +23,21 @@ public sealed record TrainingOptions
 
     public UNetConfig ResolvedArchitecture => Architecture ?? UNetConfig.Default(Task.ImageChannels, Task.Classes);
 
-    /// <summary>Step schedule: full rate, then x0.3 after 70% of the steps and x0.1 after 90%.</summary>
-    public double LearningRateAt(int step) =>
-        step < 0.7 * Steps ? LearningRate : step < 0.9 * Steps ? LearningRate * 0.3 : LearningRate * 0.1;
+    public Augmentation Augmentation { get; init; } = Augmentation.Default;
+
+    /// <summary>
+    /// Share of the run used so far: the larger of the steps done and the wall-clock budget spent, so the
+    /// schedule follows whichever of the two will actually end the run.
+    /// </summary>
+    public double ProgressAt(int step, double seconds) =>
+        Math.Max((double)step / Steps, MaxMinutes > 0 ? seconds / (MaxMinutes * 60) : 0);
+
+    /// <summary>Step schedule on the run's progress: full rate, then x0.3 after 70% and x0.1 after 90%.</summary>
+    public double LearningRateAt(int step, double seconds)
+    {
+        double progress = ProgressAt(step, seconds);
+        return progress < 0.7 ? LearningRate : progress < 0.9 ? LearningRate * 0.3 : LearningRate * 0.1;
+    }
 }
 
 /// <summary>What a training run reports as it goes (the CLI renders it).</summary>
