@@ -39,6 +39,7 @@ public sealed class QueueAndLimitTests : IAsyncLifetime
         var busy = worker.Run(() => gate.Wait(TimeSpan.FromSeconds(30)), CancellationToken.None);
         try
         {
+            await WaitUntil(() => worker.Queued == 0); // the hold is running, not waiting in the one queue slot
             // This click waits past its deadline and is dropped without running (the client reports the deadline itself).
             var late = await Assert.ThrowsAsync<RpcException>(() =>
                 _client.ClickAsync(session.SessionId, new Click { Axis = 2, I = 3, J = 3, Positive = true }, deadline: DateTime.UtcNow.AddMilliseconds(300)));
