@@ -272,7 +272,7 @@ public sealed partial class Sidecar : IDisposable
     // A saved learner, with this server's bound on its undo snapshots (the bound is the server's, not the save's).
     OnlineLearner LoadSavedLearner(string located)
     {
-        var learner = LearnerStore.Load(located, Device);
+        var learner = OnlineLearner.Load(located, Device);
         learner.SnapshotCapacityBytes = Limits.SnapshotBytesPerWorkspace;
         return learner;
     }

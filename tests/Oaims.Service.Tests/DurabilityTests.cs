@@ -91,7 +91,7 @@ public sealed class DurabilityTests : IAsyncDisposable
             {
                 var (located, warning) = Learning.Checkpoints.LearnerStore.Locate(StateOf(name));
                 Assert.Null(warning);
-                using var saved = Learning.Checkpoints.LearnerStore.Load(located, null);
+                using var saved = Learning.Adaptation.OnlineLearner.Load(located);
                 var info = await server.InfoAsync(name);
                 Assert.Equal((info.ModelVersion, info.WeightsChecksum), (saved.Version, saved.WeightsChecksum()));
             }

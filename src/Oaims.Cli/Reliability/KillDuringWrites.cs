@@ -146,7 +146,7 @@ public sealed class KillDuringWrites(IReadOnlyList<string> serveFlags, string ch
         if (_savedVersions.Count > 0 || _inFlightSave is not null)
         {
             var (located, _) = LearnerStore.Locate(saved);
-            using var learner = LearnerStore.Load(located, null);
+            using var learner = Learning.Adaptation.OnlineLearner.Load(located);
             savedGood = _savedVersions.Contains(learner.Version) || learner.Version == _inFlightSave;
             if (learner.Version == _inFlightSave) _savedVersions.Add(learner.Version);
         }

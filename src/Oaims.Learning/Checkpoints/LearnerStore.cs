@@ -1,6 +1,5 @@
 using Oaims.Imaging;
 using Oaims.Learning.Adaptation;
-using static TorchSharp.torch;
 
 namespace Oaims.Learning.Checkpoints;
 
@@ -40,7 +39,4 @@ public static class LearnerStore
 
     /// <summary>The card of the source model a located save adapts.</summary>
     public static ModelCard SourceCard(string located) => Checkpoint.ReadCard(Path.Combine(located, OnlineLearner.SourceFolder));
-
-    /// <summary>Loads the learner of a located save.</summary>
-    public static OnlineLearner Load(string located, Device? device) => OnlineLearner.Load(located, device);
 }
