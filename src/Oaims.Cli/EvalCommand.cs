@@ -33,10 +33,11 @@ public static class EvalCommand
         var lesionSlicesEvery = WithDefault("--lesion-slices-every", 3, "brain: keep one lesion slice in n (1: every one, as the reported stream of docs/results.md)");
         var every = WithDefault("--every", 1, "keep every n-th image of the stream (cheaper runs)");
         var shift = Optional("--shift", "synthetic shift applied to every image (fundus: gamma:0.6, blur:2, colour:0.8)");
+        var variant = Optional("--variant", $"choices inside MI/PI, comma-separated: {string.Join(", ", AdaptationSettings.Names)} (default: the measured defaults)");
         var saveModel = Optional("--save-model", "also write the model as adapted at the end of the stream as a checkpoint folder (usable with --model)");
 
         var command = new Command("eval", "Evaluate a model with the simulated user, frozen or adapting online.");
-        foreach (var o in new Option[] { model, data, output, modality, cases, split, strategy, learningRate, clicks, order, seed, shift, sliceOffset, lesionSlicesEvery, every, saveModel }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, data, output, modality, cases, split, strategy, learningRate, clicks, order, seed, shift, sliceOffset, lesionSlicesEvery, every, variant, saveModel }) command.Options.Add(o);
         command.SetAction(parse => Guarded(() =>
         {
             TorchRuntime.UseThreads();
@@ -49,7 +50,8 @@ public static class EvalCommand
             var provenance = RunProvenance.Start(dataDir);
             var (network, card) = Checkpoint.Load(modelFolder);
             provenance.AddModel(card.Name, modelFolder);
-            using var learner = new OnlineLearner(network, card, strategyName, parse.GetValue(learningRate));
+            var settings = AdaptationSettings.Parse(parse.GetValue(variant));
+            using var learner = new OnlineLearner(network, card, strategyName, parse.GetValue(learningRate), settings: settings);
             var task = learner.Task;
             var samples = TaskData.Load(task, dataDir, parse.GetValue(modality), SplitList(parse.GetValue(cases)), parse.GetValue(split), forTraining: false,
                                         parse.GetValue(sliceOffset), parse.GetValue(lesionSlicesEvery), provenance.Data.Add);
@@ -59,21 +61,22 @@ public static class EvalCommand
             if (parse.GetValue(shift) is { } shiftSpec) samples = samples.Select(SyntheticShift.Parse(shiftSpec).Apply).ToList();
             samples = StreamOrder.Apply(parse.GetValue(order)!, samples, parse.GetValue(seed), FrozenDiceAtOne(modelFolder, task));
 
-            Console.Error.WriteLine($"{card.Name}: {samples.Count} images, strategy {strategyName} (lr {learner.LearningRate:G3}), order {parse.GetValue(order)}");
+            var scored = ScoredStructures.For(task, dataDir);
+            Console.Error.WriteLine($"{card.Name}: {samples.Count} images, scored on {string.Join(" and ", scored.Structures.Select(s => s.Name))}, strategy {strategyName} (lr {learner.LearningRate:G3}), order {parse.GetValue(order)}");
             var clock = Stopwatch.StartNew();
             var stream = OnlineStream.Run(learner, samples, clickCount, (n, r) =>
-                Console.Error.WriteLine($"[{n}/{samples.Count}] {r.Id}: Dice@1 {Format(r.DicePerClick[0])} Dice@{clickCount} {Format(r.DicePerClick[^1])} ({r.Seconds:F1} s)"));
+                Console.Error.WriteLine($"[{n}/{samples.Count}] {r.Id}: Dice@1 {Format(r.DicePerClick[0])} Dice@{clickCount} {Format(r.DicePerClick[^1])} ({r.Seconds:F1} s)"), scored);
 
             string outDir = parse.GetValue(output)!;
             var extra = new JsonObject
             {
-                ["model"] = card.Name, ["strategy"] = strategyName, ["learning_rate"] = learner.LearningRate, ["order"] = parse.GetValue(order),
+                ["model"] = card.Name, ["strategy"] = strategyName, ["variant"] = settings.ToString(), ["learning_rate"] = learner.LearningRate, ["order"] = parse.GetValue(order),
                 ["seed"] = parse.GetValue(seed), ["clicks"] = clickCount, ["shift"] = parse.GetValue(shift), ["final_version"] = learner.Version,
                 ["adaptation"] = StepReport.Summary(stream), ["provenance"] = provenance.ToJson(),
             };
-            EvaluationReport.Write(outDir, stream.Images, task.Structures, clickCount, clock.Elapsed.TotalSeconds, $"{card.Name} ({strategyName})", extra);
+            EvaluationReport.Write(outDir, stream.Images, scored.Structures, clickCount, clock.Elapsed.TotalSeconds, $"{card.Name} ({strategyName})", extra);
             StepReport.Write(outDir, stream);
-            Charts.DiceAgainstImages(Path.Combine(outDir, "dice_vs_image.png"), $"{card.Name} ({strategyName})", stream.Images, task.Structures);
+            Charts.DiceAgainstImages(Path.Combine(outDir, "dice_vs_image.png"), $"{card.Name} ({strategyName})", stream.Images, scored.Structures);
             if (savedModel is not null)
             {
                 string streamText = $"{dataDir}: {samples.Count} images in {parse.GetValue(order)} order (seed {parse.GetValue(seed)}), {clickCount} clicks each" +

@@ -1,4 +1,5 @@
 using Oaims.Imaging;
+using Oaims.Interaction;
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -18,7 +19,7 @@ namespace Oaims.Cli;
 /// </summary>
 public static class ExperimentsCommand
 {
-    public static readonly string[] Sections = ["tune", "brain", "brain-seen", "order", "retention", "fundus"];
+    public static readonly string[] Sections = ["variants", "tune", "brain", "brain-seen", "order", "retention", "fundus", "drions"];
     // Learning-rate factors (x the task's rate) from low to high: the tuning starts on 0.1..3 and walks one step further
     // while a strategy's best rate sits on the edge, so no strategy is held back by where the grid stops.
     static readonly double[] RateLadder = [0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30];
@@ -46,12 +47,14 @@ public static class ExperimentsCommand
                 Console.Error.WriteLine($"== {section}");
                 var result = section switch
                 {
+                    "variants" => run.Variants(),
                     "tune" => run.Tune(),
                     "brain" => run.Brain(),
                     "brain-seen" => run.BrainSeenPatients(),
                     "order" => run.Order(),
                     "retention" => run.Retention(),
                     "fundus" => run.Fundus(),
+                    "drions" => run.Drions(),
                     _ => throw new ArgumentException($"Unknown section '{section}': use {string.Join(", ", Sections)}."),
                 };
                 run.Save(section, result);
@@ -71,6 +74,7 @@ public static class ExperimentsCommand
 
         string Brats => Path.Combine(data, "brats2013");
         string Drishti => Path.Combine(data, "fundus", "drishti-gs1");
+        string DrionsDb => Path.Combine(data, "fundus", "drions-db");
         string ResultsFolder => Path.Combine(output, "results");
 
         public void Save(string section, JsonObject result)
@@ -106,28 +110,57 @@ public static class ExperimentsCommand
             return AdaptationStrategies.DefaultLearningRate(strategy, task);
         }
 
-        (StreamResult Stream, long Version, OnlineLearner Learner) Stream(string model, string strategy, double? rate, IReadOnlyList<SliceSample> samples, int clicks, string label)
+        (StreamResult Stream, long Version, OnlineLearner Learner) Stream(string model, string strategy, double? rate, IReadOnlyList<SliceSample> samples, int clicks, string label,
+                                                                         AdaptationSettings? settings = null, ScoredStructures? scored = null)
         {
             string folder = ModelCatalog.Resolve(model);
             _provenance.AddModel(model, folder);
             var (network, card) = Checkpoint.Load(folder);
-            var learner = new OnlineLearner(network, card, strategy, rate);
+            var learner = new OnlineLearner(network, card, strategy, rate, settings: settings);
             var stream = OnlineStream.Run(learner, samples, clicks, (n, r) =>
             {
                 if (n % 10 == 0 || n == samples.Count) Console.Error.WriteLine($"  {label} [{n}/{samples.Count}] Dice@1 {r.DicePerClick[0][0]:F3}");
-            });
+            }, scored);
             return (stream, learner.Version, learner);
         }
 
-        static JsonObject Row(StreamResult stream, SegmentationTask task, int clicks, double rate)
+        static JsonObject Row(StreamResult stream, SegmentationTask task, int clicks, double rate) => Row(stream, task.Structures, clicks, rate);
+
+        static JsonObject Row(StreamResult stream, IReadOnlyList<Structure> structures, int clicks, double rate)
         {
-            var row = EvaluationReport.Summary(stream.Images, task.Structures, clicks, stream.Images.Sum(i => i.Seconds));
+            var row = EvaluationReport.Summary(stream.Images, structures, clicks, stream.Images.Sum(i => i.Seconds));
             row["learning_rate"] = rate;
             row["adaptation"] = StepReport.Summary(stream);
-            row["curve"] = new JsonArray(task.Structures.Select((_, s) => (JsonNode?)new JsonArray(EvaluationReport.MeanCurve(stream.Images, s, clicks).Select(v => (JsonNode?)Math.Round(v, 4)).ToArray())).ToArray());
+            row["curve"] = new JsonArray(structures.Select((_, s) => (JsonNode?)new JsonArray(EvaluationReport.MeanCurve(stream.Images, s, clicks).Select(v => (JsonNode?)Math.Round(v, 4)).ToArray())).ToArray());
             row["dice_at_1_by_image"] = new JsonArray(stream.Images.Select(i => (JsonNode?)Math.Round(i.DicePerClick[0][0], 4)).ToArray());
             return row;
         }
+
+        /// <summary>
+        /// The choices inside MI and PI (<see cref="AdaptationSettings"/>) on the tuning stream, pi+mi at the method's rate:
+        /// the defaults, and each alternative measured against them; an alternative is made the default only when it wins here.
+        /// </summary>
+        public JsonObject Variants()
+        {
+            var task = SegmentationTask.BrainLesion;
+            var tuning = BrainProtocol.TuningStream(Brats, _provenance.Data.Add);
+            var rows = new JsonObject();
+            foreach (string variant in VariantRows)
+            {
+                var (stream, _, learner) = Stream("brain-flair", "pi+mi", task.AdaptationLearningRate, tuning, 10, variant, AdaptationSettings.Parse(variant));
+                learner.Dispose();
+                rows[variant] = Row(stream, task, 10, task.AdaptationLearningRate);
+                rows[variant]!["mean_dice_over_clicks"] = Math.Round(stream.Images.Average(i => i.DicePerClick.Average(d => d[0])), 4);
+            }
+            return new JsonObject
+            {
+                ["stream"] = $"the tuning stream (T1c of {string.Join(",", BrainProtocol.SourceTrainingCases)}, every 3rd lesion slice: {tuning.Count} images), pi+mi at {task.AdaptationLearningRate:G2}, file order, 10 clicks",
+                ["rows"] = rows,
+            };
+        }
+
+        // "default" first, then each alternative to the defaults (AdaptationSettings.Parse reads every entry).
+        static readonly string[] VariantRows = ["default", "stage2=real", "anchors=all", "mi-decay", "l2sp=0.01"];
 
         /// <summary>
         /// Each adaptive strategy's rate from {0.1, 0.3, 1, 3} x the task rate, extended a step at a time past an edge
@@ -263,6 +296,27 @@ public static class ExperimentsCommand
                 return OnlineStream.Run(frozen, samples, 10);
             }
             finally { Directory.Delete(folder, recursive: true); }
+        }
+
+        /// <summary>
+        /// fundus-odoc on another camera and hospital: DRIONS-DB, full frames with the optic disc marked (no cup), every image
+        /// (neither the model's training nor its selection nor any rate saw them), frozen and adapting at the product's rate.
+        /// </summary>
+        public JsonObject Drions()
+        {
+            var (_, card) = Checkpoint.Load(ModelCatalog.Resolve("fundus-odoc"));
+            var task = card.ToTask();
+            var images = TaskData.Load(task, DrionsDb, null, null, null, forTraining: false, read: _provenance.Data.Add);
+            var scored = ScoredStructures.For(task, DrionsDb);
+            var rows = new JsonObject();
+            foreach (string strategy in new[] { "none", "pi+mi" })
+            {
+                double rate = AdaptationStrategies.DefaultLearningRate(strategy, task);
+                var (stream, _, learner) = Stream("fundus-odoc", strategy, rate, images, 10, $"drions {strategy}", scored: scored);
+                learner.Dispose();
+                rows[strategy] = Row(stream, scored.Structures, 10, rate);
+            }
+            return new JsonObject { ["stream"] = $"DRIONS-DB, all {images.Count} images (train and test split), file order, 10 clicks on the disc (the only structure annotated; rim and cup predictions count as disc)", ["rows"] = rows };
         }
 
         /// <summary>fundus-odoc on the Drishti-GS1 test split under synthetic shifts, frozen and adapting.</summary>

@@ -31,6 +31,9 @@ public static class ResultsPage
         if (Load("order") is { } order) RowsSection(page, "Stream order (brain T1c, pi+mi)", order, folder, "order", tunedRate);
         if (Load("retention") is { } retention) RowsSection(page, "Source retention (brain FLAIR validation, pat0004)", retention, folder, "retention", tunedRate);
         if (Load("fundus") is { } fundus) RowsSection(page, "Fundus (Drishti-GS1 test) under synthetic shifts", fundus, folder, "fundus");
+        if (Load("drions") is { } drions) RowsSection(page, "Fundus on another camera (DRIONS-DB, disc)", drions, folder, "drions");
+        if (Load("variants") is { } variants) RowsSection(page, "Choices inside MI and PI (tuning stream; the defaults are the kept ones)", variants, folder, "variants",
+            "Each row switches one choice against the defaults (AdaptationSettings); an alternative is kept only when it raises the mean Dice over clicks 1..10 here.");
         if (Load("brain") is { } costs) CostSection(page, costs);
         AtomicFile.WriteAllText(Path.Combine(output, "results.md"), page.ToString());
     }

@@ -20,6 +20,9 @@ public sealed class LearnerSnapshot : IDisposable
         Bytes = weights.Concat(moments.SelectMany(m => new[] { m.Item2, m.Item3 })).Sum(t => t.NumberOfElements * t.ElementSize);
     }
 
+    /// <summary>The weights as captured, in parameter order (read-only: the snapshot owns them).</summary>
+    public IReadOnlyList<Tensor> Weights => _weights;
+
     /// <summary>The memory the snapshot's tensors hold: weights and both Adam moments, about three times the weights.</summary>
     public long Bytes { get; }
 

@@ -38,6 +38,8 @@ public sealed class OnlineLearner : IDisposable
     public SegmentationTask Task { get; }
     public IAdaptationStrategy Strategy { get; private set; }
     public double LearningRate { get; }
+    /// <summary>The choices inside MI and PI this learner makes (the measured defaults unless an experiment asks otherwise).</summary>
+    public AdaptationSettings Settings { get; }
     public long Version { get; private set; }
     public IReadOnlyList<ModelVersion> History => _history;
 
@@ -83,8 +85,9 @@ public sealed class OnlineLearner : IDisposable
     /// <param name="snapshotCapacity">Recent versions kept for undo and rollback, at most (at least 2).</param>
     /// <param name="snapshotCapacityBytes">The memory those snapshots may hold, at most (two are kept whatever their size).</param>
     public OnlineLearner(InteractiveUNet network, ModelCard sourceCard, string strategy, double? learningRate = null, int snapshotCapacity = 24,
-                         long snapshotCapacityBytes = DefaultSnapshotCapacityBytes)
+                         long snapshotCapacityBytes = DefaultSnapshotCapacityBytes, AdaptationSettings? settings = null)
     {
+        Settings = settings ?? AdaptationSettings.Default;
         Network = network;
         SourceCard = sourceCard;
         Task = sourceCard.ToTask();
@@ -104,18 +107,21 @@ public sealed class OnlineLearner : IDisposable
     /// <summary>
     /// Runs one guarded update: computes the loss, backpropagates, steps Adam. A non-finite loss or
     /// gradient skips the step; non-finite weights after it are rolled back. Either way the step is reported
-    /// with Applied = false and the version does not change.
+    /// with Applied = false and the version does not change. With a source anchor (<see cref="AdaptationSettings.SourceAnchor"/>)
+    /// the loss also holds the weights near the source's (L2-SP).
     /// </summary>
-    public AdaptationStep Step(string kind, int index, Func<Tensor> computeLoss, Action<AdaptationStep>? report = null)
+    /// <param name="rateScale">This step's rate as a share of <see cref="LearningRate"/>.</param>
+    public AdaptationStep Step(string kind, int index, Func<Tensor> computeLoss, Action<AdaptationStep>? report = null, double rateScale = 1)
     {
         var clock = Stopwatch.StartNew();
         var before = SnapshotOf(Version);
         double lossValue;
         bool applied = false;
+        foreach (var group in _optimizer.ParamGroups) group.LearningRate = LearningRate * rateScale;
         using (var scope = NewDisposeScope())
         using (enable_grad())
         {
-            var loss = computeLoss();
+            var loss = WithSourceAnchor(computeLoss());
             lossValue = loss.item<float>();
             _optimizer.zero_grad();
             if (double.IsFinite(lossValue))
@@ -126,7 +132,7 @@ public sealed class OnlineLearner : IDisposable
                     // Seen rarely with LibTorch 2.10 on this CPU: a finite loss whose first-layer weight gradient
                     // comes back all NaN, and the same step recomputed is fine. One retry, then the guard decides.
                     _optimizer.zero_grad();
-                    computeLoss().backward();
+                    WithSourceAnchor(computeLoss()).backward();
                 }
                 if (GradientsFinite())
                 {
@@ -142,6 +148,16 @@ public sealed class OnlineLearner : IDisposable
         var step = new AdaptationStep(index, kind, lossValue, clock.Elapsed.TotalMilliseconds, Version, applied);
         report?.Invoke(step);
         return step;
+    }
+
+    // L2-SP (Li et al., 2018): the squared distance to the source weights, so that what one domain teaches pulls the model
+    // away from the source only as far as the losses need.
+    Tensor WithSourceAnchor(Tensor loss)
+    {
+        if (Settings.SourceAnchor <= 0) return loss;
+        var distance = zeros(1, device: loss.device);
+        foreach (var (weight, source) in _parameters.Zip(_source.Weights)) distance = distance + (weight - source).pow(2).sum();
+        return loss + Settings.SourceAnchor * distance.squeeze();
     }
 
     /// <summary>Restores the weights and optimizer state of an earlier version as a new version (undo, rollback).</summary>

@@ -33,6 +33,10 @@ public static class FundusImages
         return samples;
     }
 
+    /// <summary>Whether any image of the folder has a cup mask (DRIONS-DB, for one, marks the disc only).</summary>
+    public static bool HasCupMasks(string dataDirectory) =>
+        Directory.Exists(Path.Combine(dataDirectory, "masks")) && Directory.EnumerateFiles(Path.Combine(dataDirectory, "masks"), "*_cup.png").Any();
+
     /// <summary>The ids of one manifest split (all ids when split is null), without reading any image.</summary>
     public static List<string> Ids(string dataDirectory, string? split) =>
         Manifest(dataDirectory).Where(row => split is null || row.Split.Equals(split, StringComparison.OrdinalIgnoreCase)).Select(row => row.Id).ToList();

@@ -12,15 +12,18 @@ public sealed record StreamResult(IReadOnlyList<ImageResult> Images, IReadOnlyLi
 /// </summary>
 public static class OnlineStream
 {
-    public static StreamResult Run(OnlineLearner learner, IReadOnlyList<SliceSample> samples, int clicks, Action<int, ImageResult>? progress = null)
+    /// <param name="scored">What the user corrects and what is scored (default: every structure of the task).</param>
+    public static StreamResult Run(OnlineLearner learner, IReadOnlyList<SliceSample> samples, int clicks, Action<int, ImageResult>? progress = null,
+                                   ScoredStructures? scored = null)
     {
+        scored ??= ScoredStructures.All(learner.Task);
         var images = new List<ImageResult>();
         var clickSteps = new List<AdaptationStep>();
         var imageSteps = new List<AdaptationStep>();
         foreach (var sample in samples)
         {
             using var interaction = new SliceInteraction(learner, sample);
-            var result = InteractiveEvaluator.Play(sample, learner.Task.Structures, clicks, click => interaction.AddClick(click, clickSteps.Add).Mask);
+            var result = InteractiveEvaluator.Play(sample, scored.Structures, clicks, click => scored.SeenByUser(interaction.AddClick(click, clickSteps.Add).Mask));
             interaction.Commit(report: imageSteps.Add);
             images.Add(result);
             progress?.Invoke(images.Count, result);

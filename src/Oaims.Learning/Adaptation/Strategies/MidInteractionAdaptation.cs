@@ -1,3 +1,4 @@
+using Oaims.Interaction;
 using Oaims.Learning.Inference;
 using Oaims.Learning.Losses;
 
@@ -7,6 +8,7 @@ namespace Oaims.Learning.Adaptation.Strategies;
 /// Mid-interaction adaptation (MI, method.md): when click t arrives, the prediction with all t clicks is the
 /// pseudo-label; one Adam step on DiceFocal(P_{t-1}, P_t*) + 200 * CCG on the new click only, where P_{t-1}
 /// is the prediction from the earlier clicks. The first click brings no update (as in the reference code).
+/// <see cref="AdaptationSettings"/> may anchor CCG on every real click and shrink the rate within the image.
 /// </summary>
 public sealed class MidInteractionAdaptation : IAdaptationStrategy
 {
@@ -19,6 +21,8 @@ public sealed class MidInteractionAdaptation : IAdaptationStrategy
         // teaching it the one-click answer made later clicks count for less in an exploration run (docs/architecture.md).
         if (context.Clicks.Count < 2) return;
         if (predictor.Fitting.Click(context.NewClick) is not { } newClick) return;
+        var settings = context.Learner.Settings;
+        IReadOnlyList<Click> anchors = settings.AnchorAllClicks ? predictor.Fitting.Clicks(context.Clicks) : [newClick];
         using var withNewClick = predictor.Logits(context.Clicks);
         using var pseudoLabel = Predictor.PseudoLabel(withNewClick);
         var previousClicks = context.PreviousClicks;
@@ -26,8 +30,8 @@ public sealed class MidInteractionAdaptation : IAdaptationStrategy
         {
             var previous = predictor.Logits(previousClicks, withGradient: true);
             return DiceFocalLoss.Compute(previous, pseudoLabel)
-                   + ClickCentredGaussianLoss.Weight * ClickCentredGaussianLoss.Compute(previous, pseudoLabel, [[newClick]]);
-        }, context.Report);
+                   + ClickCentredGaussianLoss.Weight * ClickCentredGaussianLoss.Compute(previous, pseudoLabel, [anchors]);
+        }, context.Report, settings.MiRateDecay ? 1.0 / (context.Clicks.Count - 1) : 1);
     }
 
     public void AfterImage(ImageContext context) { }

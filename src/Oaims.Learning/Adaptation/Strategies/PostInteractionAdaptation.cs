@@ -8,7 +8,8 @@ namespace Oaims.Learning.Adaptation.Strategies;
 /// Post-interaction adaptation (PI, method.md): the accepted mask is the pseudo-label. Stage 1 predicts
 /// from the first click alone and takes one step towards the mask; stage 2 places up to 10 synthetic
 /// correction clicks in stage 1's errors (largest first), predicts with them and takes one more step.
-/// The user's own later clicks are not reused: they would reproduce the mask and teach nothing.
+/// By default the user's own later clicks are not reused; <see cref="AdaptationSettings.RealClicksInStage2"/> puts
+/// them before the synthetic corrections, so that stage 2 also teaches the model to follow clicks like the user's.
 /// </summary>
 public sealed class PostInteractionAdaptation : IAdaptationStrategy
 {
@@ -39,7 +40,9 @@ public sealed class PostInteractionAdaptation : IAdaptationStrategy
 
         var corrections = SimulatedUser.CorrectionClicks(mask, stage1Prediction, MaxSyntheticClicks);
         if (corrections.Count == 0) return; // stage 1 already reproduces the mask
-        IReadOnlyList<Click> stage2Clicks = [firstClick, .. corrections];
+        IReadOnlyList<Click> stage2Clicks = context.Learner.Settings.RealClicksInStage2 && context.Clicks.Count > 0
+            ? [.. context.Clicks, .. corrections]
+            : [firstClick, .. corrections];
         context.Learner.Step("pi-stage2", 1, () =>
         {
             var logits = predictor.Logits(stage2Clicks, withGradient: true);

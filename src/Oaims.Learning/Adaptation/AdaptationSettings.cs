@@ -1,0 +1,54 @@
+using System.Globalization;
+
+namespace Oaims.Learning.Adaptation;
+
+/// <summary>
+/// Choices inside MI and PI that the method leaves open, measured on the tuning stream (docs/results.md, "variants").
+/// The defaults are the settings that measurement kept; the others stay selectable so that the rejected rows can be
+/// re-run (`oaims eval --variant`, `oaims experiments --sections variants`).
+/// </summary>
+/// <param name="AnchorAllClicks">MI's CCG term anchors every real click of the image, not only the newest.</param>
+/// <param name="RealClicksInStage2">PI stage 2 predicts with the user's real clicks followed by the synthetic corrections.</param>
+/// <param name="SourceAnchor">L2-SP weight: each step also pulls the weights towards the source's (0 = off).</param>
+/// <param name="MiRateDecay">MI's rate shrinks within an image as 1/(clicks - 1): later clicks move the weights less.</param>
+public sealed record AdaptationSettings(bool AnchorAllClicks = false, bool RealClicksInStage2 = false, double SourceAnchor = 0, bool MiRateDecay = false)
+{
+    public static AdaptationSettings Default { get; } = new();
+
+    /// <summary>The settings' names as `--variant` takes them: anchors=all, stage2=real, l2sp=WEIGHT, mi-decay.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["anchors=all", "stage2=real", "l2sp=WEIGHT", "mi-decay"];
+
+    /// <summary>Reads "anchors=all,stage2=real,l2sp=0.01,mi-decay" (any subset, any order; "default" or empty = the defaults).</summary>
+    public static AdaptationSettings Parse(string? text)
+    {
+        var settings = Default;
+        if (string.IsNullOrWhiteSpace(text) || text.Trim() == "default") return settings;
+        foreach (string part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var (key, value) = part.Split('=', 2) is [var k, var v] ? (k, v) : (part, "");
+            settings = (key, value) switch
+            {
+                ("anchors", "all") => settings with { AnchorAllClicks = true },
+                ("anchors", "newest") => settings with { AnchorAllClicks = false },
+                ("stage2", "real") => settings with { RealClicksInStage2 = true },
+                ("stage2", "synthetic") => settings with { RealClicksInStage2 = false },
+                ("l2sp", _) when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double weight) && weight >= 0 && double.IsFinite(weight)
+                    => settings with { SourceAnchor = weight },
+                ("mi-decay", "") => settings with { MiRateDecay = true },
+                _ => throw new ArgumentException($"Unknown adaptation variant '{part}': use {string.Join(", ", Names)} (comma-separated)."),
+            };
+        }
+        return settings;
+    }
+
+    /// <summary>The settings in the form <see cref="Parse"/> reads ("default" when none differs).</summary>
+    public override string ToString()
+    {
+        var parts = new List<string>();
+        if (AnchorAllClicks) parts.Add("anchors=all");
+        if (RealClicksInStage2) parts.Add("stage2=real");
+        if (SourceAnchor > 0) parts.Add("l2sp=" + SourceAnchor.ToString("G", CultureInfo.InvariantCulture));
+        if (MiRateDecay) parts.Add("mi-decay");
+        return parts.Count == 0 ? "default" : string.Join(",", parts);
+    }
+}

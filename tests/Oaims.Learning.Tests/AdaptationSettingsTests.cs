@@ -1,0 +1,88 @@
+using Oaims.Interaction;
+using Oaims.Learning.Adaptation;
+using Oaims.Learning.Evaluation;
+using Oaims.Learning.Inference;
+using static TorchSharp.torch;
+
+namespace Oaims.Learning.Tests;
+
+public class AdaptationSettingsTests
+{
+    [Fact]
+    public void VariantTextReadsBackToTheSameSettings()
+    {
+        var settings = AdaptationSettings.Parse("mi-decay, l2sp=0.5,anchors=all,stage2=real");
+        Assert.Equal(new AdaptationSettings(AnchorAllClicks: true, RealClicksInStage2: true, SourceAnchor: 0.5, MiRateDecay: true), settings);
+        Assert.Equal(settings, AdaptationSettings.Parse(settings.ToString()));
+        Assert.Equal(AdaptationSettings.Default, AdaptationSettings.Parse("default"));
+        Assert.Equal(AdaptationSettings.Default, AdaptationSettings.Parse(null));
+    }
+
+    [Theory]
+    [InlineData("anchors=some")]
+    [InlineData("l2sp=-1")]
+    [InlineData("l2sp=NaN")]
+    [InlineData("warp-speed")]
+    public void UnknownOrInvalidVariantsAreRefusedWithTheListOfKnownOnes(string text)
+    {
+        var error = Assert.Throws<ArgumentException>(() => AdaptationSettings.Parse(text));
+        Assert.Contains("anchors=all", error.Message);
+    }
+
+    // The distance of the learner's weights from the source after one PI commit on a phantom.
+    static double DistanceFromSourceAfterOneCommit(AdaptationSettings settings)
+    {
+        var (network, card) = TinyModels.Create();
+        using var learner = new OnlineLearner(network, card, "pi", learningRate: 1e-2, settings: settings);
+        var before = learner.Network.parameters().Select(p => p.detach().clone()).ToList();
+        var sample = TinyModels.Phantom();
+        using (var interaction = new SliceInteraction(learner, sample))
+        {
+            interaction.AddClick(SimulatedUser.FirstClick(sample.Truth!)!.Value);
+            interaction.Commit(sample.Truth);
+        }
+        return learner.Network.parameters().Zip(before).Sum(pair => (pair.First - pair.Second).pow(2).sum().item<float>());
+    }
+
+    [Fact]
+    public void ASourceAnchorKeepsTheWeightsNearerTheSource()
+    {
+        // Adam's first steps move every weight by about the rate whatever the gradient's size, so the anchor shows from
+        // stage 2 on: its pull towards the source (here the only weights it has moved from are stage 1's) lowers the drift.
+        double free = DistanceFromSourceAfterOneCommit(AdaptationSettings.Default);
+        double anchored = DistanceFromSourceAfterOneCommit(new AdaptationSettings(SourceAnchor: 1e4));
+        Assert.True(anchored < free, $"an anchored commit should drift less from the source: {anchored} vs {free}");
+    }
+
+    [Fact]
+    public void MiRateDecayMakesLaterClicksMoveTheWeightsLess()
+    {
+        double Drift(AdaptationSettings settings)
+        {
+            var (network, card) = TinyModels.Create();
+            using var learner = new OnlineLearner(network, card, "mi", learningRate: 1e-2, settings: settings);
+            var sample = TinyModels.Phantom();
+            using var interaction = new SliceInteraction(learner, sample);
+            var first = SimulatedUser.FirstClick(sample.Truth!)!.Value;
+            interaction.AddClick(first);
+            interaction.AddClick(new Click(first.X, first.Y + 1, first.Class));
+            var before = learner.Network.parameters().Select(p => p.detach().clone()).ToList();
+            interaction.AddClick(new Click(first.X + 1, first.Y, first.Class)); // the 3rd click: half the rate with the decay
+            return learner.Network.parameters().Zip(before).Sum(pair => (pair.First - pair.Second).abs().sum().item<float>());
+        }
+        double constant = Drift(AdaptationSettings.Default), decayed = Drift(new AdaptationSettings(MiRateDecay: true));
+        Assert.InRange(decayed / constant, 0.3, 0.7);
+    }
+
+    [Fact]
+    public void DiscOnlyDataShowTheUserRimAndCupAsOneDisc()
+    {
+        var prediction = new LabelMap(3, 1, [0, 1, 2]);
+        var seen = ScoredStructures.DiscOnly.SeenByUser(prediction);
+        Assert.Equal([0, 1, 1], seen.Labels);
+        Assert.Equal(["disc"], ScoredStructures.DiscOnly.Structures.Select(s => s.Name));
+        // A cup predicted inside an annotated disc is no error the simulated user would click on.
+        var truth = new LabelMap(3, 1, [0, 1, 1]);
+        Assert.Null(SimulatedUser.NextClick(truth, seen));
+    }
+}
