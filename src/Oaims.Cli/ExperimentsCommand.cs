@@ -160,7 +160,7 @@ public static class ExperimentsCommand
         }
 
         // "default" first, then each alternative to the defaults (AdaptationSettings.Parse reads every entry).
-        static readonly string[] VariantRows = ["default", "stage2=real", "anchors=all", "mi-decay", "l2sp=0.01"];
+        static readonly string[] VariantRows = ["default", "anchors=newest", "stage2=real", "mi-decay", "l2sp=1"];
 
         /// <summary>
         /// Each adaptive strategy's rate from {0.1, 0.3, 1, 3} x the task rate, extended a step at a time past an edge

@@ -33,7 +33,8 @@ public static class ResultsPage
         if (Load("fundus") is { } fundus) RowsSection(page, "Fundus (Drishti-GS1 test) under synthetic shifts", fundus, folder, "fundus");
         if (Load("drions") is { } drions) RowsSection(page, "Fundus on another camera (DRIONS-DB, disc)", drions, folder, "drions");
         if (Load("variants") is { } variants) RowsSection(page, "Choices inside MI and PI (tuning stream; the defaults are the kept ones)", variants, folder, "variants",
-            "Each row switches one choice against the defaults (AdaptationSettings); an alternative is kept only when it raises the mean Dice over clicks 1..10 here.");
+            "Each row switches one choice against the defaults (AdaptationSettings); an alternative is kept only when it raises the mean Dice over clicks 1..10 here: " +
+            string.Join(", ", variants["rows"]!.AsObject().Select(kv => $"{kv.Key} {F(kv.Value!["mean_dice_over_clicks"])}")) + ".");
         if (Load("brain") is { } costs) CostSection(page, costs);
         AtomicFile.WriteAllText(Path.Combine(output, "results.md"), page.ToString());
     }

@@ -11,11 +11,12 @@ public class AdaptationSettingsTests
     [Fact]
     public void VariantTextReadsBackToTheSameSettings()
     {
-        var settings = AdaptationSettings.Parse("mi-decay, l2sp=0.5,anchors=all,stage2=real");
-        Assert.Equal(new AdaptationSettings(AnchorAllClicks: true, RealClicksInStage2: true, SourceAnchor: 0.5, MiRateDecay: true), settings);
+        var settings = AdaptationSettings.Parse("mi-decay, l2sp=0.5,anchors=newest,stage2=real");
+        Assert.Equal(new AdaptationSettings(AnchorAllClicks: false, RealClicksInStage2: true, SourceAnchor: 0.5, MiRateDecay: true), settings);
         Assert.Equal(settings, AdaptationSettings.Parse(settings.ToString()));
         Assert.Equal(AdaptationSettings.Default, AdaptationSettings.Parse("default"));
         Assert.Equal(AdaptationSettings.Default, AdaptationSettings.Parse(null));
+        Assert.Equal(AdaptationSettings.Default, AdaptationSettings.Parse("anchors=all")); // the measured default
     }
 
     [Theory]
@@ -26,7 +27,7 @@ public class AdaptationSettingsTests
     public void UnknownOrInvalidVariantsAreRefusedWithTheListOfKnownOnes(string text)
     {
         var error = Assert.Throws<ArgumentException>(() => AdaptationSettings.Parse(text));
-        Assert.Contains("anchors=all", error.Message);
+        Assert.Contains("anchors=all|newest", error.Message);
     }
 
     // The distance of the learner's weights from the source after one PI commit on a phantom.
