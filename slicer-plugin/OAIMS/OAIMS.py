@@ -94,8 +94,10 @@ class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
 
         # Esc or a right-click in a view leaves place mode through the interaction node: the buttons follow it.
         interaction = slicer.app.applicationLogic().GetInteractionNode()
-        self.addObserver(interaction, interaction.InteractionModeChangedEvent, self._onInteractionModeChanged)
-        self.addObserver(slicer.mrmlScene, slicer.mrmlScene.StartCloseEvent, self._onSceneStartClose)
+        self.addObserver(interaction, interaction.InteractionModeChangedEvent,
+                         lambda caller, event: self._guarded(self._onInteractionModeChanged, caller, event))
+        self.addObserver(slicer.mrmlScene, slicer.mrmlScene.StartCloseEvent,
+                         lambda caller, event: self._guarded(self._onSceneStartClose, caller, event))
 
         # Network results come back through this timer, on the main thread; it speeds up while a job is busy
         # (OAIMSLib/jobs.py says why: Slicer's main thread holds Python's lock while Qt waits).

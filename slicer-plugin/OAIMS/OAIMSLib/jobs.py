@@ -73,17 +73,21 @@ class BackgroundJobs:
                 count += 1
 
     def tick(self, wait_s: float = WAIT_S) -> int:
-        """One timer tick on the main thread: runs the callbacks queued so far; while a job is busy, first waits up to
-        `wait_s` for one with the lock released (see the module doc), then drains the rest.
+        """One timer tick on the main thread: while a job is busy, runs the callbacks that arrive within `wait_s`,
+        waiting for them with the lock released (see the module doc); then runs any still queued.
 
         Returns the interval in ms the timer should use until the next tick.
         """
         if self.busy and wait_s > 0:
-            try:
-                callback, args = self._callbacks.get(timeout=wait_s)
-            except queue.Empty:
-                pass
-            else:
+            deadline = time.monotonic() + wait_s
+            while self.busy:  # the whole window: a reply may need several threads to run in turn before it is queued
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                try:
+                    callback, args = self._callbacks.get(timeout=remaining)
+                except queue.Empty:
+                    break
                 callback(*args)
         self.poll()
         return BUSY_INTERVAL_MS if self.busy else IDLE_INTERVAL_MS
