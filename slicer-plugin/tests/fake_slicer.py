@@ -870,12 +870,13 @@ class VTKObservationMixin:
 class FakeUtil(Strict):
     """slicer.util (util.py): the functions the module calls, each as util.py defines it for these arguments."""
 
-    _settable = ("pip_calls", "pip_error", "confirm_answer", "status_messages")
+    _settable = ("pip_calls", "pip_error", "pip_effect", "confirm_answer", "status_messages")
 
     def __init__(self, owner):
         self._owner = owner
         self.pip_calls = []
         self.pip_error = None
+        self.pip_effect = None  # what a successful install changes (a test's stand-in for the new packages)
         self.confirm_answer = True
         self.status_messages = []
         self._confirms = []
@@ -911,6 +912,8 @@ class FakeUtil(Strict):
         self.pip_calls.append(requirements)
         if self.pip_error:
             raise self.pip_error
+        if self.pip_effect:
+            self.pip_effect(requirements)
 
     @staticmethod
     def loadUI(path):
