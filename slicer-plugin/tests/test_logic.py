@@ -99,8 +99,12 @@ def test_a_volume_under_a_non_linear_transform_is_refused_with_a_sentence(logic,
 
 
 def test_start_creates_a_segmentation_and_segment_in_the_volumes_frame(logic, scene):
-    transform = TransformNode(np.eye(4))
-    node = started(logic, scene, volume(scene, transform))
+    shift = np.eye(4)
+    shift[:3, 3] = (5, -7, 11)
+    node = started(logic, scene, volume(scene, TransformNode(shift)))
+    logic.click_at(ras_of(shift @ IJK_TO_RAS, (4, 1, 2)), positive=True)
+    settle(logic)
+    assert scene.segment(logic.work.segmentation_node, logic.work.segment_id)[2, 1, 4] == 1
     segmentation = logic.work.segmentation_node
     assert isinstance(segmentation, SegmentationNode)
     assert segmentation.GetTransformNodeID() == node.GetTransformNodeID()

@@ -57,8 +57,9 @@ class SegmentTarget:
         if created:
             segmentation_node = slicer.mrmlScene.AddNewNodeByClass("vtkMRMLSegmentationNode", f"{volume_node.GetName()} OAIMS")
             segmentation_node.CreateDefaultDisplayNodes()
+            # Our own node, so it may join the volume's frame; first, as the reference geometry is taken in it.
+            segmentation_node.SetAndObserveTransformNodeID(volume_node.GetTransformNodeID())
             segmentation_node.SetReferenceImageGeometryParameterFromVolumeNode(volume_node)
-            segmentation_node.SetAndObserveTransformNodeID(volume_node.GetTransformNodeID())  # our own node: same frame
         segmentation = segmentation_node.GetSegmentation()
         labelmap = slicer.vtkSegmentationConverter.GetBinaryLabelmapRepresentationName()
         if segmentation.GetSourceRepresentationName() != labelmap:
