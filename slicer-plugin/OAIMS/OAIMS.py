@@ -30,6 +30,10 @@ from OAIMSLib.settings import ServerSettings  # noqa: E402
 HEARTBEAT_MS = 60_000
 log = logging.getLogger("OAIMS")
 
+# Keys, active while OAIMS is the shown module. None of them is one of Slicer's slice-view keys or one the embedded
+# Segment Editor installs (digits, z, y, Esc): docs/slicer.md lists both.
+SHORTCUTS = (("a", "positive point"), ("d", "negative point"), ("u", "undo click"), ("Ctrl+Return", "accept, next volume"))
+
 
 class OAIMS(ScriptedLoadableModule):
     """Module description shown in Slicer's module list."""
@@ -109,11 +113,54 @@ class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         self._heartbeatTimer.setInterval(HEARTBEAT_MS)
         self._heartbeatTimer.timeout.connect(lambda: self._guarded(self.logic.keep_alive))
         self._heartbeatTimer.start()
+        self._setupShortcuts()
+        self._setupSegmentEditor()
         self._updateButtons()
+
+    def _setupShortcuts(self):
+        actions = {"positive point": self.ui.positivePointButton.click, "negative point": self.ui.negativePointButton.click,
+                   "undo click": self.ui.undoButton.click, "accept, next volume": self.ui.acceptButton.click}
+        self._shortcuts = []
+        for key, name in SHORTCUTS:
+            action = actions[name]
+            shortcut = qt.QShortcut(slicer.util.mainWindow())
+            shortcut.setKey(qt.QKeySequence(key))
+            shortcut.setEnabled(False)  # enter() turns them on while the module is shown
+            shortcut.activated.connect(lambda act=action: self._guarded(act))
+            self._shortcuts.append(shortcut)
+
+    def _setupSegmentEditor(self):
+        """The embedded Segment Editor edits the segment OAIMS writes into, with its own node (not the Segment
+        Editor module's), so switching modules keeps both set up."""
+        editor = self.ui.segmentEditorWidget
+        editor.setMRMLScene(slicer.mrmlScene)
+        editor.setMRMLSegmentEditorNode(self._segmentEditorNode())
+
+    def _segmentEditorNode(self):
+        node = getattr(self, "_editorNode", None)
+        if node is None or slicer.mrmlScene.GetNodeByID(node.GetID()) is None:  # gone with a closed scene
+            node = slicer.mrmlScene.AddNewNodeByClass("vtkMRMLSegmentEditorNode", "OAIMS segment editor")
+            self._editorNode = node
+        return node
+
+    def enter(self):
+        """The module is shown: its shortcuts and the Segment Editor's own come on."""
+        for shortcut in self._shortcuts:
+            shortcut.setEnabled(True)
+        self.ui.segmentEditorWidget.installKeyboardShortcuts()
+
+    def exit(self):
+        """Another module is shown: the keys go back to it."""
+        for shortcut in self._shortcuts:
+            shortcut.setEnabled(False)
+        self.ui.segmentEditorWidget.uninstallKeyboardShortcuts()
 
     def cleanup(self):
         """Module unload and Reload: observers off, timers stopped, session closed, the network thread ended."""
         self.removeObservers()
+        for shortcut in getattr(self, "_shortcuts", ()):
+            shortcut.setEnabled(False)
+            shortcut.deleteLater()  # parented to the main window: without this a Reload would leave it behind
         for timer in (getattr(self, "_pumpTimer", None), getattr(self, "_heartbeatTimer", None)):
             if timer is not None:
                 timer.stop()
@@ -294,6 +341,11 @@ class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         self.ui.statusLabel.text = f"Session open on '{work.volume_node.GetName()}'{reused}, model v{work.session.info.model_version}."
         self.ui.segmentSelector.setCurrentNode(work.segmentation_node)
         self.ui.segmentSelector.setCurrentSegmentID(work.segment_id)
+        editor = self.ui.segmentEditorWidget
+        editor.setMRMLSegmentEditorNode(self._segmentEditorNode())
+        editor.setSegmentationNode(work.segmentation_node)
+        editor.setSourceVolumeNode(work.volume_node)
+        editor.setCurrentSegmentID(work.segment_id)
         self._updateButtons()
 
     def on_session_ended(self, work):
@@ -325,11 +377,18 @@ class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         else:
             self.ui.statusLabel.text = "Last click undone."
 
+    def on_hand_edits(self, voxels):
+        self._handEdits = voxels
+
     def on_committed(self, result):
         self._showHistory()
         current = self.ui.volumeSelector.currentNode()
         following = self.logic.next_volume(current)
         self.ui.statusLabel.text = f"Accepted: model v{result.model_version} ({result.steps_applied} steps)."
+        edits, self._handEdits = getattr(self, "_handEdits", 0), 0
+        if edits:
+            self.ui.statusLabel.text += (f" Your segment keeps {edits} voxels edited by hand; the model learned from the"
+                                         " clicks' mask only (the server's Commit takes no mask yet).")
         self._clearPoints()
         if following is None or following is current:
             self.ui.statusLabel.text += " That was the last volume."

@@ -428,13 +428,20 @@ class SelectionNode(Node):
         return self._active
 
 
+class SegmentEditorNode(Node):
+    """vtkMRMLSegmentEditorNode (Seg/MRML/vtkMRMLSegmentEditorNode.h): the Segment Editor's parameter node."""
+
+    class_name = "vtkMRMLSegmentEditorNode"
+
+
 class Scene(Observable):
     """slicer.mrmlScene (MRML/vtkMRMLScene.h): AddNewNodeByClass(class, name), GetNodeByID, RemoveNode, and the
     StartCloseEvent / EndCloseEvent that Clear() (File > Close Scene) invokes around removing the nodes."""
 
     StartCloseEvent = "StartCloseEvent"
     EndCloseEvent = "EndCloseEvent"
-    _NEW = {"vtkMRMLSegmentationNode": SegmentationNode, "vtkMRMLMarkupsFiducialNode": MarkupsFiducialNode}
+    _NEW = {"vtkMRMLSegmentationNode": SegmentationNode, "vtkMRMLMarkupsFiducialNode": MarkupsFiducialNode,
+            "vtkMRMLSegmentEditorNode": lambda name: SegmentEditorNode(name)}
 
     def __init__(self):
         super().__init__()
@@ -572,7 +579,9 @@ class AbstractButton(Label):
             self._emit(self.toggled, self._checked)
 
     def click(self):
-        """What a mouse click does (test helper): toggles a checkable button, then clicked()."""
+        """QAbstractButton::click(): nothing when disabled; else toggles a checkable button, then clicked()."""
+        if not self.enabled:
+            return
         if self._checkable:
             self.checked = not self.checked
         self._emit(self.clicked)
@@ -691,10 +700,40 @@ class SegmentSelector(NodeComboBox):
         self._segment = segment_id
 
 
+class SegmentEditorWidget(MRMLWidget):
+    """qMRMLSegmentEditorWidget (Seg/Widgets/qMRMLSegmentEditorWidget.h): setMRMLSegmentEditorNode,
+    setSegmentationNode, setSourceVolumeNode (5.x's name; setMasterVolumeNode is deprecated), setCurrentSegmentID,
+    installKeyboardShortcuts(parent=None), uninstallKeyboardShortcuts()."""
+
+    def __init__(self, name=""):
+        super().__init__(name)
+        self._editor_node = self._segmentation = self._source = self._segment = None
+        self._shortcuts = False
+
+    def setMRMLSegmentEditorNode(self, node):
+        self._editor_node = node
+
+    def setSegmentationNode(self, node):
+        self._segmentation = node
+
+    def setSourceVolumeNode(self, node):
+        self._source = node
+
+    def setCurrentSegmentID(self, segment_id):
+        self._segment = segment_id
+
+    def installKeyboardShortcuts(self, parent=None):
+        self._shortcuts = True
+
+    def uninstallKeyboardShortcuts(self):
+        self._shortcuts = False
+
+
 WIDGETS = {"QLabel": Label, "QLineEdit": LineEdit, "QPushButton": PushButton, "QCheckBox": CheckBox,
            "ctkPathLineEdit": PathLineEdit, "QComboBox": ComboBox, "QProgressBar": ProgressBar,
            "QPlainTextEdit": PlainTextEdit, "ctkCollapsibleButton": CollapsibleButton, "qMRMLWidget": MRMLWidget,
-           "qMRMLNodeComboBox": NodeComboBox, "qMRMLSegmentSelectorWidget": SegmentSelector}
+           "qMRMLNodeComboBox": NodeComboBox, "qMRMLSegmentSelectorWidget": SegmentSelector,
+           "qMRMLSegmentEditorWidget": SegmentEditorWidget}
 
 
 class Layout(Strict):
@@ -739,16 +778,64 @@ class Timer(Strict):
             self.timeout.emit()
 
 
+class KeySequence(Strict):
+    """qt.QKeySequence(text)."""
+
+    def __init__(self, text):
+        self._text = text
+
+
+class Shortcut(Strict):
+    """qt.QShortcut(parent): setKey(QKeySequence), setEnabled(bool), isEnabled(), activated signal, deleteLater()."""
+
+    def __init__(self, parent):
+        self._parent = parent
+        self._key = None
+        self._enabled = True
+        self._deleted = False
+        self.activated = Signal()
+
+    _settable = ("activated",)
+
+    def setKey(self, sequence):
+        self._key = sequence._text
+
+    def setEnabled(self, enabled):
+        self._enabled = bool(enabled)
+
+    def isEnabled(self):
+        return self._enabled
+
+    def deleteLater(self):
+        self._deleted = True
+
+    def press(self):
+        """The user pressing the key (test helper): fires when enabled and not deleted."""
+        if self._enabled and not self._deleted:
+            self.activated.emit()
+
+
 class FakeQt(Strict):
-    """The `qt` module: QTimer."""
+    """The `qt` module: QTimer, QShortcut, QKeySequence."""
+
+    QKeySequence = KeySequence
 
     def __init__(self):
         self._timers = []
+        self._shortcuts = []
 
     def QTimer(self):
         timer = Timer()
         self._timers.append(timer)
         return timer
+
+    def QShortcut(self, parent):
+        shortcut = Shortcut(parent)
+        self._shortcuts.append(shortcut)
+        return shortcut
+
+    def shortcut(self, key):
+        return next(s for s in reversed(self._shortcuts) if s._key == key)
 
 
 # --- slicer ----------------------------------------------------------------------------------------------------------
@@ -949,6 +1036,10 @@ class FakeUtil(Strict):
         self._confirms.append(text)
         return self.confirm_answer
 
+    def mainWindow(self):
+        """util.py mainWindow(): the application's main window (the shortcuts' parent)."""
+        return self._owner._main_window
+
     def showStatusMessage(self, message, duration=0):
         """util.py showStatusMessage(message, duration=0): the main window's status bar."""
         self.status_messages.append(message)
@@ -999,6 +1090,7 @@ class FakeSlicer(Strict):
         self.vtkSlicerSegmentationsModuleLogic = SegmentationsLogic()
         self.vtkSegmentationConverter = SegmentationConverter()
         self.ScriptedLoadableModule = scripted_loadable_module(self)
+        self._main_window = Widget("qSlicerAppMainWindow")
 
     _settable += ("app", "mrmlScene", "util", "vtk", "qt", "vtkMRMLTransformNode", "vtkMRMLMarkupsNode",
                   "vtkOrientedImageData", "vtkSlicerSegmentationsModuleLogic", "vtkSegmentationConverter",

@@ -145,9 +145,13 @@ def test_esc_or_right_click_leaving_place_mode_unchecks_the_point_buttons(fake, 
 
 def test_errors_go_to_the_status_line_not_to_a_modal_dialog(fake, widget):
     # FakeUtil has no errorDisplay: a modal dialog would fail this test with AttributeError.
-    widget.ui.startButton.click()
+    def unreachable(url, token, certificates):
+        raise OaimsError("UNAVAILABLE", "The OAIMS server cannot be reached.")
+
+    widget.logic._connect = unreachable
+    widget.ui.connectButton.click()
     pump(widget)
-    assert widget.ui.statusLabel.text == "Connect to an OAIMS server first."
+    assert widget.ui.statusLabel.text == "The OAIMS server cannot be reached. [UNAVAILABLE]"
 
 
 def test_reset_is_apart_from_accept_asks_first_and_can_be_undone(fake, widget, server):
@@ -206,3 +210,50 @@ def test_the_pump_speeds_up_while_a_job_is_busy_and_slows_down_when_idle(fake, w
     pump(widget)
     widget._pumpTimer.fire()
     assert widget._pumpTimer.interval == IDLE_INTERVAL_MS
+
+
+def test_shortcuts_place_points_undo_and_accept_only_while_the_module_is_shown(fake, widget, server):
+    in_session(fake, widget)
+    positive = fake.qt.shortcut("a")
+    positive.press()
+    assert not widget.ui.positivePointButton.checked  # the module is not shown yet
+    widget.enter()
+    positive.press()
+    assert widget.ui.positivePointButton.checked and widget.ui.segmentEditorWidget._shortcuts
+    fake.qt.shortcut("d").press()
+    assert widget.ui.negativePointButton.checked and not widget.ui.positivePointButton.checked
+    node = fake.mrmlScene.GetNodeByID(fake.app.applicationLogic().GetSelectionNode().GetActivePlaceNodeID())
+    node.place(ras((4, 1, 2)))
+    pump(widget)
+    fake.qt.shortcut("u").press()
+    pump(widget)
+    assert node.GetNumberOfControlPoints() == 0 and widget.logic.history.clicks == []
+    fake.qt.shortcut("Ctrl+Return").press()
+    pump(widget)
+    assert server.sessions[0].committed
+    widget.exit()
+    assert not widget.ui.segmentEditorWidget._shortcuts and not fake.qt.shortcut("a").isEnabled()
+
+
+def test_the_embedded_segment_editor_edits_the_segment_of_the_session(fake, widget):
+    node = in_session(fake, widget)
+    editor, work = widget.ui.segmentEditorWidget, widget.logic.work
+    assert editor._segmentation is work.segmentation_node and editor._source is node and editor._segment == work.segment_id
+    assert editor._editor_node.GetClassName() == "vtkMRMLSegmentEditorNode"
+
+
+def test_accept_keeps_hand_edits_in_the_segment_and_says_the_model_did_not_learn_them(fake, widget, server):
+    in_session(fake, widget)
+    place(fake, widget, True, (4, 1, 2))
+    work = widget.logic.work
+    work.segmentation_node.paint(work.segment_id, (0, 4, 0))  # a brush stroke in the Segment Editor
+    widget.ui.acceptButton.click()
+    pump(widget)
+    assert fake.segment(work.segmentation_node, work.segment_id)[0, 4, 0] == 1
+    assert "keeps 1 voxels edited by hand" in widget.ui.statusLabel.text
+
+
+def test_cleanup_retires_the_shortcuts_so_a_reload_leaves_none_behind(fake, widget):
+    widget.enter()
+    widget.cleanup()
+    assert all(s._deleted and not s.isEnabled() for s in fake.qt._shortcuts)

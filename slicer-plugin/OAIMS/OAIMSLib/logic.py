@@ -1,7 +1,7 @@
 """OAIMSLogic: the module's work without Qt. It reads volumes and writes segments through the `slicer` module it is
 given (a small fake in tests), runs every network call on a worker thread, and reports to a listener on the main
 thread (whoever drains `jobs.tick()`): on_connected, on_upload_progress, on_session_started, on_step, on_mask,
-on_click_done, on_click_refused, on_undone, on_committed, on_model_reset, on_model_restored, on_versions,
+on_click_done, on_click_refused, on_undone, on_hand_edits, on_committed, on_model_reset, on_model_restored, on_versions,
 on_session_ended, on_busy and on_error(sentence). Every exception a Slicer call raises on the main thread ends in
 on_error too, never in a traceback on the console.
 """
@@ -289,10 +289,14 @@ class OAIMSLogic:
         self._submit(lambda ctx: work.session.undo(), done)
 
     def accept(self):
-        """Commits the mask (post-interaction adaptation, streamed as on_step(None, step)) and closes the session."""
+        """Commits the mask (post-interaction adaptation, streamed as on_step(None, step)) and closes the session.
+
+        The segment is left as the user made it; on_hand_edits(voxels) first says how many of its voxels differ
+        from the server's mask (edits made by hand, e.g. in the Segment Editor), which the server does not learn."""
         work = self._session_work()
         if work is None:
             return
+        self._notify("hand_edits", self.hand_edited_voxels(work))
 
         def job(ctx):
             result = work.session.commit(on_step=lambda step: ctx.post(self._on_commit_step, step))
@@ -306,6 +310,17 @@ class OAIMSLogic:
 
         self.history.commit_steps = []
         self._submit(job, done)
+
+    def hand_edited_voxels(self, work: VolumeWork) -> int:
+        """How many voxels of the segment differ from the server's mask (one export of the segment; 0 if it fails)."""
+        try:
+            segment = work.target.read(work.volume_node)
+        except Exception as error:  # a Slicer export failure must not stop the commit
+            log.info("OAIMS: cannot read the segment to compare: %s", error)
+            return 0
+        if segment.shape != work.mask.shape:
+            return 0
+        return int(np.count_nonzero((segment != 0) != (work.mask == work.target_class)))
 
     def _on_commit_step(self, step):
         self.history.commit_steps.append(step)
