@@ -447,6 +447,8 @@ class OAIMSTest(ScriptedLoadableModuleTest):
         self.test_world_matrix_includes_the_parent_transform()
         self.setUp()
         self.test_segment_writes_use_kji_order()
+        self.setUp()
+        self.test_a_box_write_changes_only_its_box_and_moves_nothing()
 
     def _volume(self):
         import numpy as np
@@ -487,3 +489,22 @@ class OAIMSTest(ScriptedLoadableModuleTest):
         self.assertEqual(int(back[3, 1, 5]), 1)
         self.assertEqual(int(back.sum()), 1)
         self.delayDisplay("Segment arrays are [k, j, i]")
+
+    def test_a_box_write_changes_only_its_box_and_moves_nothing(self):
+        import numpy as np
+        from OAIMSLib.segment_target import SegmentTarget
+        volume = self._volume()
+        segmentation = slicer.mrmlScene.AddNewNodeByClass("vtkMRMLSegmentationNode")
+        segmentation.SetReferenceImageGeometryParameterFromVolumeNode(volume)
+        kept = segmentation.GetSegmentation().AddEmptySegment("", "kept")
+        painted = np.zeros((4, 5, 6), dtype=np.uint8)
+        painted[0, 0, 0] = 1
+        slicer.util.updateSegmentBinaryLabelmapFromArray(painted, segmentation, kept, volume)
+        target = SegmentTarget.prepare(slicer, vtk, volume, segmentation, "", "lesion")
+        target.write_box(np.ones((1, 2, 3), dtype=np.uint8), (slice(3, 4), slice(1, 3), slice(2, 5)))
+        written = slicer.util.arrayFromSegmentBinaryLabelmap(segmentation, target.segment_id, volume)
+        self.assertEqual(int(written.sum()), 6)
+        self.assertEqual(int(written[3, 1:3, 2:5].sum()), 6)
+        self.assertEqual(int(slicer.util.arrayFromSegmentBinaryLabelmap(segmentation, kept, volume).sum()), 1)
+        self.assertIsNone(segmentation.GetParentTransformNode())
+        self.delayDisplay("A box write changes only its box")
