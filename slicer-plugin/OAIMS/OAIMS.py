@@ -100,6 +100,10 @@ class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         interaction = slicer.app.applicationLogic().GetInteractionNode()
         self.addObserver(interaction, interaction.InteractionModeChangedEvent,
                          lambda caller, event: self._guarded(self._onInteractionModeChanged, caller, event))
+        # Another markups tool taking over place mode (the Markups toolbar) leaves ours too.
+        selection = slicer.app.applicationLogic().GetSelectionNode()
+        self.addObserver(selection, selection.ActivePlaceNodeIDChangedEvent,
+                         lambda caller, event: self._guarded(self._onActivePlaceNodeChanged, caller))
         self.addObserver(slicer.mrmlScene, slicer.mrmlScene.StartCloseEvent,
                          lambda caller, event: self._guarded(self._onSceneStartClose, caller, event))
 
@@ -247,12 +251,17 @@ class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         other.blockSignals(False)
         selection = slicer.app.applicationLogic().GetSelectionNode()
         selection.SetReferenceActivePlaceNodeClassName("vtkMRMLMarkupsFiducialNode")
-        selection.SetActivePlaceNodeID(self._pointList(positive).GetID())
+        selection.SetReferenceActivePlaceNodeID(self._pointList(positive).GetID())  # fires ActivePlaceNodeIDChangedEvent
         interaction.SetPlaceModePersistence(1)
         interaction.SetCurrentInteractionMode(interaction.Place)
 
     def _onInteractionModeChanged(self, caller, event):
         if caller.GetCurrentInteractionMode() != caller.Place:
+            self._uncheckPlaceButtons()
+
+    def _onActivePlaceNodeChanged(self, selection):
+        ours = [node.GetID() for node in self._pointLists.values()]
+        if selection.GetActivePlaceNodeID() not in ours:
             self._uncheckPlaceButtons()
 
     def _uncheckPlaceButtons(self):
@@ -475,15 +484,20 @@ class OAIMSTest(ScriptedLoadableModuleTest):
         self.assertTrue(np.allclose(world, expected))
         self.delayDisplay("World matrix includes the parent transform")
 
-    def test_segment_writes_use_kji_order(self):
+    def _segmentWithOneVoxel(self, volume, name, kji):
+        """A segmentation on the volume's grid whose segment `name` holds the one voxel `kji`."""
         import numpy as np
-        volume = self._volume()
         segmentation = slicer.mrmlScene.AddNewNodeByClass("vtkMRMLSegmentationNode")
         segmentation.SetReferenceImageGeometryParameterFromVolumeNode(volume)
-        segmentId = segmentation.GetSegmentation().AddEmptySegment("", "lesion")
+        segmentId = segmentation.GetSegmentation().AddEmptySegment("", name)
         labels = np.zeros((4, 5, 6), dtype=np.uint8)
-        labels[3, 1, 5] = 1  # k=3, j=1, i=5
+        labels[kji] = 1
         slicer.util.updateSegmentBinaryLabelmapFromArray(labels, segmentation, segmentId, volume)
+        return segmentation, segmentId, labels
+
+    def test_segment_writes_use_kji_order(self):
+        volume = self._volume()
+        segmentation, segmentId, labels = self._segmentWithOneVoxel(volume, "lesion", (3, 1, 5))  # k=3, j=1, i=5
         back = slicer.util.arrayFromSegmentBinaryLabelmap(segmentation, segmentId, volume)
         self.assertEqual(back.shape, labels.shape)
         self.assertEqual(int(back[3, 1, 5]), 1)
@@ -494,12 +508,7 @@ class OAIMSTest(ScriptedLoadableModuleTest):
         import numpy as np
         from OAIMSLib.segment_target import SegmentTarget
         volume = self._volume()
-        segmentation = slicer.mrmlScene.AddNewNodeByClass("vtkMRMLSegmentationNode")
-        segmentation.SetReferenceImageGeometryParameterFromVolumeNode(volume)
-        kept = segmentation.GetSegmentation().AddEmptySegment("", "kept")
-        painted = np.zeros((4, 5, 6), dtype=np.uint8)
-        painted[0, 0, 0] = 1
-        slicer.util.updateSegmentBinaryLabelmapFromArray(painted, segmentation, kept, volume)
+        segmentation, kept, _ = self._segmentWithOneVoxel(volume, "kept", (0, 0, 0))
         target = SegmentTarget.prepare(slicer, vtk, volume, segmentation, "", "lesion")
         target.write_box(np.ones((1, 2, 3), dtype=np.uint8), (slice(3, 4), slice(1, 3), slice(2, 5)))
         written = slicer.util.arrayFromSegmentBinaryLabelmap(segmentation, target.segment_id, volume)

@@ -409,10 +409,12 @@ class InteractionNode(Node):
 
 
 class SelectionNode(Node):
-    """vtkMRMLSelectionNode (MRML/vtkMRMLSelectionNode.h): SetReferenceActivePlaceNodeClassName, SetActivePlaceNodeID,
-    GetActivePlaceNodeID."""
+    """vtkMRMLSelectionNode (MRML/vtkMRMLSelectionNode.h): SetReferenceActivePlaceNodeClassName, SetActivePlaceNodeID
+    (no event), SetReferenceActivePlaceNodeID (sets it, then invokes ActivePlaceNodeIDChangedEvent, as the Markups
+    toolbar's choice does), GetActivePlaceNodeID."""
 
     class_name = "vtkMRMLSelectionNode"
+    ActivePlaceNodeIDChangedEvent = "ActivePlaceNodeIDChangedEvent"
 
     def __init__(self):
         super().__init__("Selection")
@@ -423,6 +425,10 @@ class SelectionNode(Node):
 
     def SetActivePlaceNodeID(self, node_id):
         self._active = node_id
+
+    def SetReferenceActivePlaceNodeID(self, node_id):
+        self.SetActivePlaceNodeID(node_id)
+        self.InvokeEvent(self.ActivePlaceNodeIDChangedEvent)
 
     def GetActivePlaceNodeID(self):
         return self._active

@@ -143,6 +143,15 @@ def test_esc_or_right_click_leaving_place_mode_unchecks_the_point_buttons(fake, 
     assert not widget.ui.negativePointButton.checked and not widget.ui.positivePointButton.checked
 
 
+def test_choosing_another_markups_list_to_place_unchecks_the_point_buttons(fake, widget):
+    in_session(fake, widget)
+    widget.ui.positivePointButton.click()
+    assert widget.ui.positivePointButton.checked
+    other = fake.mrmlScene.AddNewNodeByClass("vtkMRMLMarkupsFiducialNode", "the user's landmarks")
+    fake.app.applicationLogic().GetSelectionNode().SetReferenceActivePlaceNodeID(other.GetID())  # the Markups toolbar
+    assert not widget.ui.positivePointButton.checked
+
+
 def test_errors_go_to_the_status_line_not_to_a_modal_dialog(fake, widget):
     # FakeUtil has no errorDisplay: a modal dialog would fail this test with AttributeError.
     def unreachable(url, token, certificates):
