@@ -28,6 +28,7 @@ class FakeClient:
         # Mask events streamed before the final delta, as a server that sends a first mask after the forward pass
         # then a refined one does: each a function (session mask after the click, box) -> MaskDelta.
         self.first_masks = []
+        self.fail_after_masks = None
 
     def _called(self):
         self.threads.append(threading.current_thread())
@@ -115,6 +116,10 @@ class FakeSession:
         self.undo_stack.append(before)
         for first_mask in self.client.first_masks:
             yield first_mask(before, self.mask, tuple(box))
+        if self.client.fail_after_masks:  # the server fails after streaming a mask: nothing of the click stays
+            self.mask = self.undo_stack.pop()
+            self.clicks.pop()
+            raise self.client.fail_after_masks
         steps = []
         for index in range(2):
             self.version += 1

@@ -371,3 +371,18 @@ def test_settings_live_in_slicer_settings_and_the_token_only_when_asked(logic, s
 
 def test_settings_default_to_the_local_sidecar(logic):
     assert logic.load_settings().url == "http://127.0.0.1:50051"
+
+
+def test_a_click_that_fails_after_its_first_mask_was_shown_leaves_the_segment_as_before_it(logic, scene, client, listener):
+    started(logic, scene)
+    segmentation, segment_id = logic.work.segmentation_node, logic.work.segment_id
+    logic.click_at(ras_of(IJK_TO_RAS, (1, 3, 2)), positive=True)
+    settle(logic)
+    before = scene.segment(segmentation, segment_id).copy()
+    client.first_masks = [lambda old, new, box: masks.encode(new, box)]
+    client.fail_after_masks = OaimsError("UNAVAILABLE", "The OAIMS server went away.")
+    logic.click_at(ras_of(IJK_TO_RAS, (4, 1, 2)), positive=True)
+    settle(logic)
+    assert np.array_equal(scene.segment(segmentation, segment_id), before)
+    assert len(listener.named("mask")) == 1 and len(listener.named("click_refused")) == 1
+    assert [c.voxel for c in logic.history.clicks] == [(1, 3, 2)]

@@ -17,7 +17,6 @@ import numpy as np
 from oaims_client import geometry
 from oaims_client.errors import OaimsError
 from oaims_client.images import ImagePayload
-
 from oaims_client.masks import MaskDelta
 from oaims_client.results import AdaptationStep
 
@@ -248,18 +247,22 @@ class OAIMSLogic:
             record.total_ms = result.latency.total_ms or result.round_trip_ms
             record.model_version = result.model_version
             if self.work is work:
-                self._show_click_mask(work, result.delta)
-                work.before_click, work.shown_box = None, None
+                try:
+                    self._show_click_mask(work, result.delta)
+                finally:
+                    work.before_click, work.shown_box = None, None  # the next click starts from here
             self._notify("click_done", record, result)
 
         def failed(error):
             if record in self.history.clicks:
                 self.history.clicks.remove(record)
-            if self.work is work and work.before_click is not None:
-                self._show_click_mask(work, None)  # back to the mask before the refused click
+            try:
+                if self.work is work and work.before_click is not None:
+                    self._show_click_mask(work, None)  # back to the mask before the refused click
+            finally:
                 work.before_click, work.shown_box = None, None
-            self._notify("click_refused", record)
-            self._report(error)
+                self._notify("click_refused", record)
+                self._report(error)
 
         self._submit(job, done, failed)
         return record
