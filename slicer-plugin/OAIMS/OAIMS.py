@@ -138,6 +138,8 @@ class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         Editor module's), so switching modules keeps both set up."""
         editor = self.ui.segmentEditorWidget
         editor.setMRMLScene(slicer.mrmlScene)
+        editor.setSegmentationNodeSelectorVisible(False)  # it follows the panel's volume and segment
+        editor.setSourceVolumeNodeSelectorVisible(False)
         editor.setMRMLSegmentEditorNode(self._segmentEditorNode())
 
     def _segmentEditorNode(self):

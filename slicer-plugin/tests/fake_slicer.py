@@ -709,7 +709,8 @@ class SegmentSelector(NodeComboBox):
 class SegmentEditorWidget(MRMLWidget):
     """qMRMLSegmentEditorWidget (Seg/Widgets/qMRMLSegmentEditorWidget.h): setMRMLSegmentEditorNode,
     setSegmentationNode, setSourceVolumeNode (5.x's name; setMasterVolumeNode is deprecated), setCurrentSegmentID,
-    installKeyboardShortcuts(parent=None), uninstallKeyboardShortcuts()."""
+    installKeyboardShortcuts(parent=None), uninstallKeyboardShortcuts(), setSegmentationNodeSelectorVisible(bool),
+    setSourceVolumeNodeSelectorVisible(bool)."""
 
     def __init__(self, name=""):
         super().__init__(name)
@@ -718,6 +719,12 @@ class SegmentEditorWidget(MRMLWidget):
 
     def setMRMLSegmentEditorNode(self, node):
         self._editor_node = node
+
+    def setSegmentationNodeSelectorVisible(self, visible):
+        self._segmentation_selector = visible
+
+    def setSourceVolumeNodeSelectorVisible(self, visible):
+        self._source_selector = visible
 
     def setSegmentationNode(self, node):
         self._segmentation = node
