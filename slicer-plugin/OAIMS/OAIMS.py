@@ -204,17 +204,23 @@ class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         volume = self.ui.volumeSelector.currentNode()
         segmentation = self.ui.segmentSelector.currentNode()
         segmentId = self.ui.segmentSelector.currentSegmentID() or ""
-        self._startVolume(volume, segmentation, segmentId)
-        if self.logic.segment_has_content(segmentation, segmentId, volume):
-            self.ui.statusLabel.text += " The segment's voxels are kept; each click replaces them only inside the box its mask changes."
+        hasContent = self.logic.segment_has_content(segmentation, segmentId, volume)
+        fromSegment = hasContent and self.ui.startFromSegmentCheckBox.checked
+        self._startVolume(volume, segmentation, segmentId, fromSegment)
+        # Said once the session is open (on_session_started), as that line replaces the status.
+        if fromSegment:
+            self._startNote = " The server starts from the segment's voxels; each click replaces them on its slice."
+        elif hasContent:
+            self._startNote = " The segment's voxels are kept; each click replaces them only inside the box its mask changes."
 
-    def _startVolume(self, volume, segmentation, segmentId):
+    def _startVolume(self, volume, segmentation, segmentId, fromSegment=False):
+        self._startNote = ""
         self._uncheckPlaceButtons()
         self._clearPoints()
         self.ui.uploadProgressBar.value = 0
         self.ui.stepsTextEdit.plainText = ""
         self.ui.statusLabel.text = "Uploading (only the first time this volume is used)…"
-        self.logic.start(volume, segmentation, segmentId, self._currentWorkspace())
+        self.logic.start(volume, segmentation, segmentId, self._currentWorkspace(), from_segment=fromSegment)
 
     def onResetModel(self):
         workspace = self._currentWorkspace()
@@ -349,7 +355,8 @@ class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
     def on_session_started(self, work):
         self.ui.uploadProgressBar.value = 100
         reused = " (already on the server)" if work.image.already_known else ""
-        self.ui.statusLabel.text = f"Session open on '{work.volume_node.GetName()}'{reused}, model v{work.session.info.model_version}."
+        note, self._startNote = getattr(self, "_startNote", ""), ""
+        self.ui.statusLabel.text = f"Session open on '{work.volume_node.GetName()}'{reused}, model v{work.session.info.model_version}.{note}"
         self.ui.segmentSelector.setCurrentNode(work.segmentation_node)
         self.ui.segmentSelector.setCurrentSegmentID(work.segment_id)
         editor = self.ui.segmentEditorWidget
@@ -398,8 +405,8 @@ class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         self.ui.statusLabel.text = f"Accepted: model v{result.model_version} ({result.steps_applied} steps)."
         edits, self._handEdits = getattr(self, "_handEdits", 0), 0
         if edits:
-            self.ui.statusLabel.text += (f" Your segment keeps {edits} voxels edited by hand; the model learned from the"
-                                         " clicks' mask only (the server's Commit takes no mask yet).")
+            self.ui.statusLabel.text += (f" Your segment keeps {edits} voxels edited by hand; the model learned from"
+                                         " the segment as you accepted it.")
         self._clearPoints()
         if following is None or following is current:
             self.ui.statusLabel.text += " That was the last volume."

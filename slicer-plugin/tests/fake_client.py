@@ -46,9 +46,12 @@ class FakeClient:
             progress(payload.nbytes, payload.nbytes)
         return ImageRef(payload.fingerprint, payload.dims, payload.channels, len(self.uploads) > 1, payload.nbytes, name)
 
-    def open_session(self, image, workspace, target_class=1):
+    def open_session(self, image, workspace, target_class=1, initial_mask=None):
         self._called()
         session = FakeSession(self, image.image_id, workspace, target_class, self.uploads[-1].dims)
+        if initial_mask is not None:
+            session.initial_mask = initial_mask.copy()
+            session.mask = initial_mask.copy()
         self.sessions.append(session)
         return session
 
@@ -85,6 +88,8 @@ class FakeSession:
         self.version = 1
         self.committed = False
         self.closed = False
+        self.initial_mask = None  # as open_session received it
+        self.final_mask = None  # (final_mask, base) as commit received them
 
     @property
     def id(self):
@@ -138,9 +143,12 @@ class FakeSession:
         self.version += 1
         return UndoResult(True, masks.encode(self.mask), self.version, len(self.clicks))
 
-    def commit(self, on_step=None):
+    def commit(self, on_step=None, final_mask=None, base=None):
         self.client._called()
         self.committed = True
+        if final_mask is not None:
+            self.final_mask = (final_mask.copy(), None if base is None else base.copy())
+            self.mask = final_mask.copy()
         steps = [AdaptationStep(0, "pi-stage1", 0.2, 5.0, self.version + 1, True)]
         for step in steps:
             if on_step:

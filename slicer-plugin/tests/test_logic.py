@@ -220,6 +220,59 @@ def test_starting_on_a_segment_that_holds_voxels_keeps_them(logic, scene):
     assert segmentation.labels(segment_id)[3, 4, 5] == 1 and segmentation.labels(segment_id).sum() == 1
 
 
+def test_starting_from_a_segment_sends_its_voxels_as_the_sessions_first_mask(logic, scene, client):
+    node = volume(scene)
+    segmentation = scene.add(SegmentationNode("user's"))
+    segmentation.SetReferenceImageGeometryParameterFromVolumeNode(node)
+    segment_id = segmentation.GetSegmentation().AddEmptySegment("", "lesion")
+    segmentation.paint(segment_id, (3, 4, 5))
+    started(logic, scene, node)  # connects; then the start this test is about
+    logic.start(node, segmentation, segment_id, from_segment=True)
+    settle(logic)
+    session = client.sessions[-1]
+    assert session.initial_mask is not None and session.initial_mask[3, 4, 5] == 1 and session.initial_mask.sum() == 1
+    assert np.array_equal(logic.work.mask, session.initial_mask), "the mirror of the server's mask starts from the segment"
+    logic.click_at(ras_of(IJK_TO_RAS, (4, 1, 2)), positive=True)
+    settle(logic)
+    assert np.array_equal(segmentation.labels(segment_id), session.mask)
+
+
+def test_starting_on_a_segment_without_from_segment_sends_no_mask(logic, scene, client):
+    node = volume(scene)
+    segmentation = scene.add(SegmentationNode("user's"))
+    segmentation.SetReferenceImageGeometryParameterFromVolumeNode(node)
+    segment_id = segmentation.GetSegmentation().AddEmptySegment("", "lesion")
+    segmentation.paint(segment_id, (3, 4, 5))
+    started(logic, scene, node, segmentation, segment_id)
+    assert client.sessions[-1].initial_mask is None and not logic.work.mask.any()
+
+
+def test_accept_sends_the_hand_edited_segment_as_the_final_mask_over_the_servers_mask(logic, scene, client, listener):
+    started(logic, scene)
+    logic.click_at(ras_of(IJK_TO_RAS, (4, 1, 2)), positive=True)
+    settle(logic)
+    work = logic.work
+    server_mask = work.mask.copy()
+    work.segmentation_node.paint(work.segment_id, (0, 4, 0))  # painted by hand
+    work.segmentation_node.paint(work.segment_id, (2, 1, 4), 0)  # erased by hand
+    logic.accept()
+    settle(logic)
+    final, base = client.sessions[0].final_mask
+    assert final[0, 4, 0] == 1 and final[2, 1, 4] == 0
+    assert np.count_nonzero(final != server_mask) == 2 and np.array_equal(base, server_mask)
+    assert listener.named("hand_edits") == [(2,)]
+
+
+def test_accept_without_hand_edits_sends_no_final_mask(logic, scene, client, listener):
+    started(logic, scene)
+    logic.click_at(ras_of(IJK_TO_RAS, (4, 1, 2)), positive=True)
+    settle(logic)
+    logic.accept()
+    settle(logic)
+    assert client.sessions[0].committed and client.sessions[0].final_mask is None
+    assert listener.named("hand_edits") == [(0,)]
+
+
 def test_a_closed_surface_segmentation_is_refused_with_a_sentence_not_a_traceback(logic, scene, client, listener):
     logic.connect(ServerSettings("http://127.0.0.1:1"))
     settle(logic)

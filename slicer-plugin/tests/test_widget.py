@@ -251,7 +251,7 @@ def test_the_embedded_segment_editor_edits_the_segment_of_the_session(fake, widg
     assert editor._editor_node.GetClassName() == "vtkMRMLSegmentEditorNode"
 
 
-def test_accept_keeps_hand_edits_in_the_segment_and_says_the_model_did_not_learn_them(fake, widget, server):
+def test_accept_keeps_hand_edits_in_the_segment_and_sends_them_to_the_commit(fake, widget, server):
     in_session(fake, widget)
     place(fake, widget, True, (4, 1, 2))
     work = widget.logic.work
@@ -259,7 +259,26 @@ def test_accept_keeps_hand_edits_in_the_segment_and_says_the_model_did_not_learn
     widget.ui.acceptButton.click()
     pump(widget)
     assert fake.segment(work.segmentation_node, work.segment_id)[0, 4, 0] == 1
-    assert "keeps 1 voxels edited by hand" in widget.ui.statusLabel.text
+    assert server.sessions[0].final_mask[0][0, 4, 0] == 1
+    assert "keeps 1 voxels edited by hand; the model learned from the segment as you accepted it" in widget.ui.statusLabel.text
+
+
+def test_start_on_a_segment_with_voxels_starts_the_server_from_them_unless_unticked(fake, widget, server):
+    node = in_session(fake, widget)
+    work = widget.logic.work
+    work.segmentation_node.paint(work.segment_id, (1, 2, 3))
+    widget.ui.segmentSelector.setCurrentNode(work.segmentation_node)
+    widget.ui.segmentSelector.setCurrentSegmentID(work.segment_id)
+    widget.ui.startButton.click()
+    pump(widget)
+    assert server.sessions[-1].initial_mask[1, 2, 3] == 1
+    assert "starts from the segment's voxels" in widget.ui.statusLabel.text
+    widget.ui.startFromSegmentCheckBox.click()
+    widget.ui.volumeSelector.setCurrentNode(node)
+    widget.ui.startButton.click()
+    pump(widget)
+    assert server.sessions[-1].initial_mask is None
+    assert "voxels are kept" in widget.ui.statusLabel.text
 
 
 def test_cleanup_retires_the_shortcuts_so_a_reload_leaves_none_behind(fake, widget):

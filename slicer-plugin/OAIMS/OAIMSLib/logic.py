@@ -161,11 +161,14 @@ class OAIMSLogic:
 
     # --- a volume ---------------------------------------------------------------------------------------------
 
-    def start(self, volume_node, segmentation_node=None, segment_id: str = "", workspace: str = "", target_class: int = 1):
+    def start(self, volume_node, segmentation_node=None, segment_id: str = "", workspace: str = "", target_class: int = 1,
+              from_segment: bool = False):
         """Uploads the volume (free when the server already has it) and opens a session; on_session_started follows.
 
-        The chosen segment is kept as it is: clicks replace it only inside the boxes their masks change. With no
-        segmentation or segment chosen, one is created. Nothing of the user's scene is moved."""
+        The chosen segment is kept as it is: clicks replace it only inside the boxes their masks change. With
+        `from_segment`, its voxels also travel as the session's first mask, so the server starts from them (the base
+        its clicks change, and what it learns from at Accept). With no segmentation or segment chosen, one is
+        created. Nothing of the user's scene is moved."""
         try:
             self._require_client()
             volumes.check(volume_node)
@@ -176,6 +179,7 @@ class OAIMSLogic:
             if voxels.ndim != 3 or voxels.size == 0:
                 raise LogicError(f"The volume '{volume_node.GetName()}' has no 3D voxel array.")
             target = SegmentTarget.prepare(self.slicer, self.vtk, volume_node, segmentation_node, segment_id, self._segment_name())
+            initial = self._segment_as_mask(target, volume_node, voxels.shape, target_class) if from_segment else None
         except Exception as error:  # LogicError, or a Slicer call's own exception
             self._report(error)
             return
@@ -187,16 +191,28 @@ class OAIMSLogic:
 
         def job(ctx):
             image = client.upload(payload, name=name, progress=lambda sent, total: ctx.post(self._notify, "upload_progress", sent, total))
-            return image, client.open_session(image, workspace, target_class)
+            if initial is None:
+                return image, client.open_session(image, workspace, target_class)
+            return image, client.open_session(image, workspace, target_class, initial_mask=initial)
 
         def done(result):
             work.image, work.session = result
-            work.mask = np.zeros((depth, height, width), dtype=np.uint8)
+            work.mask = np.zeros((depth, height, width), dtype=np.uint8) if initial is None else initial
             self.work = work
             self.history.clear()
             self._notify("session_started", work)
 
         self._submit(job, done)
+
+    def _segment_as_mask(self, target: SegmentTarget, volume_node, shape, target_class: int) -> Optional[np.ndarray]:
+        """The segment's voxels as class labels in the volume's grid (one export), or None when it holds none."""
+        segment = target.read(volume_node)
+        if segment.shape != shape:
+            raise LogicError(f"The segment could not be read in the grid of '{volume_node.GetName()}' "
+                             f"({segment.shape} instead of {shape}); start without it.")
+        if not segment.any():
+            return None
+        return np.where(segment != 0, target_class, 0).astype(np.uint8)
 
     def end_session(self):
         """Forgets the volume in progress (scene closed, another volume started): its session closes on the server."""
@@ -292,17 +308,24 @@ class OAIMSLogic:
         self._submit(lambda ctx: work.session.undo(), done)
 
     def accept(self):
-        """Commits the mask (post-interaction adaptation, streamed as on_step(None, step)) and closes the session.
+        """Commits the segment as the user left it (post-interaction adaptation, streamed as on_step(None, step)) and
+        closes the session.
 
-        The segment is left as the user made it; on_hand_edits(voxels) first says how many of its voxels differ
-        from the server's mask (edits made by hand, e.g. in the Segment Editor), which the server does not learn."""
+        The segment is left as the user made it. When its voxels differ from the server's mask (edits made by hand,
+        e.g. in the Segment Editor), on_hand_edits(voxels) says how many, and the edited mask travels with the
+        commit (only the box around the edits), so the model learns from what the user accepted."""
         work = self._session_work()
         if work is None:
             return
-        self._notify("hand_edits", self.hand_edited_voxels(work))
+        final, edits = self.accepted_mask(work)
+        self._notify("hand_edits", edits)
 
         def job(ctx):
-            result = work.session.commit(on_step=lambda step: ctx.post(self._on_commit_step, step))
+            on_step = lambda step: ctx.post(self._on_commit_step, step)  # noqa: E731
+            if final is None:
+                result = work.session.commit(on_step=on_step)
+            else:
+                result = work.session.commit(on_step=on_step, final_mask=final, base=work.mask)
             _close_quietly(work.session)
             return result
 
@@ -314,16 +337,25 @@ class OAIMSLogic:
         self.history.commit_steps = []
         self._submit(job, done)
 
-    def hand_edited_voxels(self, work: VolumeWork) -> int:
-        """How many voxels of the segment differ from the server's mask (one export of the segment; 0 if it fails)."""
+    def accepted_mask(self, work: VolumeWork):
+        """The server's mask with the segment's hand edits in it, and how many voxels they are: (None, 0) when the
+        segment equals the server's mask or cannot be read (one export of the segment; a failure is only logged).
+        Labels of other classes the server's mask holds stay; the segment decides only where the target class is."""
         try:
             segment = work.target.read(work.volume_node)
         except Exception as error:  # a Slicer export failure must not stop the commit
             log.info("OAIMS: cannot read the segment to compare: %s", error)
-            return 0
+            return None, 0
         if segment.shape != work.mask.shape:
-            return 0
-        return int(np.count_nonzero((segment != 0) != (work.mask == work.target_class)))
+            return None, 0
+        inside, target = segment != 0, work.mask == work.target_class
+        edits = int(np.count_nonzero(inside != target))
+        if edits == 0:
+            return None, 0
+        final = work.mask.copy()
+        final[inside & ~target] = work.target_class
+        final[~inside & target] = 0
+        return final, edits
 
     def _on_commit_step(self, step):
         self.history.commit_steps.append(step)
