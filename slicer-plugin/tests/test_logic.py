@@ -58,6 +58,15 @@ def started(logic, scene, node=None, segmentation=None, segment_id=""):
     return node
 
 
+def painted_segment(scene, node):
+    """A segmentation of the user's with one segment holding one voxel, [k, j, i] (3, 4, 5)."""
+    segmentation = scene.add(SegmentationNode("user's"))
+    segmentation.SetReferenceImageGeometryParameterFromVolumeNode(node)
+    segment_id = segmentation.GetSegmentation().AddEmptySegment("", "lesion")
+    segmentation.paint(segment_id, (3, 4, 5))
+    return segmentation, segment_id
+
+
 def ras_of(matrix, ijk):
     return (matrix @ np.array([*ijk, 1.0]))[:3]
 
@@ -210,10 +219,7 @@ def test_a_chosen_segmentation_under_another_transform_stays_where_it_is_with_it
 
 def test_starting_on_a_segment_that_holds_voxels_keeps_them(logic, scene):
     node = volume(scene)
-    segmentation = scene.add(SegmentationNode("user's"))
-    segmentation.SetReferenceImageGeometryParameterFromVolumeNode(node)
-    segment_id = segmentation.GetSegmentation().AddEmptySegment("", "lesion")
-    segmentation.paint(segment_id, (3, 4, 5))
+    segmentation, segment_id = painted_segment(scene, node)
     assert logic.segment_has_content(segmentation, segment_id, node)
     started(logic, scene, node, segmentation, segment_id)
     assert logic.work.segment_id == segment_id
@@ -222,10 +228,7 @@ def test_starting_on_a_segment_that_holds_voxels_keeps_them(logic, scene):
 
 def test_starting_from_a_segment_sends_its_voxels_as_the_sessions_first_mask(logic, scene, client):
     node = volume(scene)
-    segmentation = scene.add(SegmentationNode("user's"))
-    segmentation.SetReferenceImageGeometryParameterFromVolumeNode(node)
-    segment_id = segmentation.GetSegmentation().AddEmptySegment("", "lesion")
-    segmentation.paint(segment_id, (3, 4, 5))
+    segmentation, segment_id = painted_segment(scene, node)
     started(logic, scene, node)  # connects; then the start this test is about
     logic.start(node, segmentation, segment_id, from_segment=True)
     settle(logic)
@@ -239,10 +242,7 @@ def test_starting_from_a_segment_sends_its_voxels_as_the_sessions_first_mask(log
 
 def test_starting_on_a_segment_without_from_segment_sends_no_mask(logic, scene, client):
     node = volume(scene)
-    segmentation = scene.add(SegmentationNode("user's"))
-    segmentation.SetReferenceImageGeometryParameterFromVolumeNode(node)
-    segment_id = segmentation.GetSegmentation().AddEmptySegment("", "lesion")
-    segmentation.paint(segment_id, (3, 4, 5))
+    segmentation, segment_id = painted_segment(scene, node)
     started(logic, scene, node, segmentation, segment_id)
     assert client.sessions[-1].initial_mask is None and not logic.work.mask.any()
 
