@@ -195,7 +195,7 @@ def test_a_final_mask_with_an_unknown_class_is_refused_and_the_session_can_still
     wrong = mask.copy()
     wrong[70, 5:9, 5:9] = 3
     with pytest.raises(OaimsError) as raised:
-        session.commit(final_mask=wrong, base=mask)
+        session.commit(final_mask=wrong)  # no base: the client fetches the server's mask to find the box that differs
     assert raised.value.code == "INVALID_ARGUMENT" and "label 3" in raised.value.message, raised.value.message
     assert client.workspace(name, include_checksum=True).weights_checksum == before
     assert np.array_equal(session.mask(), mask)
