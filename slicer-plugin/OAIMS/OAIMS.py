@@ -4,12 +4,14 @@ The module class, the Widget (Qt only: it forwards the user's actions to the Log
 the Logic (OAIMSLib/logic.py, no Qt; network calls on a worker thread, MRML changes on the main thread) and the Test.
 """
 
+import logging
 import os
 import sys
 
 import qt
 import slicer
 import vtk
+from vtk.util import numpy_support  # noqa: F401  (makes vtk.util.numpy_support reachable for OAIMSLib's box writes)
 from slicer.ScriptedLoadableModule import (ScriptedLoadableModule, ScriptedLoadableModuleLogic,
                                            ScriptedLoadableModuleTest, ScriptedLoadableModuleWidget)
 from slicer.util import VTKObservationMixin
@@ -22,10 +24,15 @@ if os.path.isdir(os.path.join(_PLUGIN_ROOT, "oaims_client")) and _PLUGIN_ROOT no
 
 from oaims_client.geometry import SliceView  # noqa: E402
 from OAIMSLib import logic as _logic  # noqa: E402
+from OAIMSLib.jobs import BUSY_INTERVAL_MS  # noqa: E402
 from OAIMSLib.settings import ServerSettings  # noqa: E402
 
-POLL_MS = 50
 HEARTBEAT_MS = 60_000
+log = logging.getLogger("OAIMS")
+
+# Keys, active while OAIMS is the shown module. None of them is one of Slicer's slice-view keys or one the embedded
+# Segment Editor installs (digits, z, y, Esc): docs/slicer.md lists both.
+SHORTCUTS = (("a", "positive point"), ("d", "negative point"), ("u", "undo click"), ("Ctrl+Return", "accept, next volume"))
 
 
 class OAIMS(ScriptedLoadableModule):
@@ -44,23 +51,26 @@ class OAIMS(ScriptedLoadableModule):
         self.parent.acknowledgementText = "The default model was trained on BraTS 2013 cases (CC BY-NC-SA 3.0)."
 
 
-class OAIMSLogic(ScriptedLoadableModuleLogic, _logic.OAIMSLogic):
-    """The Slicer-side Logic: OAIMSLib.logic.OAIMSLogic bound to the real slicer and vtk modules."""
+class OAIMSLogic(_logic.OAIMSLogic, ScriptedLoadableModuleLogic):
+    """The Slicer-side Logic: OAIMSLib.logic.OAIMSLogic bound to the real slicer and vtk modules.
+
+    The Qt-free Logic comes first in the bases: ScriptedLoadableModuleLogic.__init__ calls super().__init__(), which
+    with the other order ran OAIMSLib's __init__ a second time (a second, orphaned network thread per Logic)."""
 
     def __init__(self, listener=None):
-        ScriptedLoadableModuleLogic.__init__(self)
         _logic.OAIMSLogic.__init__(self, slicer=slicer, vtk=vtk, listener=listener)
+        ScriptedLoadableModuleLogic.__init__(self)  # its super().__init__() is object's now
 
 
 class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
-    """The panel: server, volume, clicks. Qt and MRML only; the Logic does the work and calls back on_* methods."""
+    """The panel: server, volume, clicks, model. Qt and MRML only; the Logic does the work and calls back on_* methods."""
 
     def __init__(self, parent=None):
         ScriptedLoadableModuleWidget.__init__(self, parent)
         VTKObservationMixin.__init__(self)
         self.logic = None
         self._pointLists = {}
-        self._pointOrder = []  # (markups node, positive) of each click still in effect, for Undo
+        self._points = []  # (markups node, control point ID, click record) of each click sent or in effect, in order
 
     def setup(self):
         ScriptedLoadableModuleWidget.setup(self)
@@ -73,35 +83,112 @@ class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         settings = self.logic.load_settings()
         self.ui.serverUrlLineEdit.text = settings.url
         self.ui.tokenLineEdit.text = settings.token
+        self.ui.rememberTokenCheckBox.checked = bool(settings.token)  # off unless the user chose to remember one
         self.ui.caCertificatePathLineEdit.currentPath = settings.ca_certificate
         self._savedWorkspace = settings.workspace
 
-        self.ui.connectButton.clicked.connect(self.onConnect)
-        self.ui.startButton.clicked.connect(self.onStart)
-        self.ui.undoButton.clicked.connect(self.logic.undo)
-        self.ui.acceptButton.clicked.connect(self.logic.accept)
-        self.ui.resetModelButton.clicked.connect(self.onResetModel)
-        self.ui.positivePointButton.toggled.connect(lambda on: self._placeMode(True, on))
-        self.ui.negativePointButton.toggled.connect(lambda on: self._placeMode(False, on))
+        self.ui.connectButton.clicked.connect(lambda: self._guarded(self.onConnect))
+        self.ui.startButton.clicked.connect(lambda: self._guarded(self.onStart))
+        self.ui.undoButton.clicked.connect(lambda: self._guarded(self.logic.undo))
+        self.ui.acceptButton.clicked.connect(lambda: self._guarded(self.logic.accept))
+        self.ui.resetModelButton.clicked.connect(lambda: self._guarded(self.onResetModel))
+        self.ui.undoResetButton.clicked.connect(lambda: self._guarded(self.logic.undo_reset))
+        self.ui.positivePointButton.toggled.connect(lambda on: self._guarded(self._placeMode, True, on))
+        self.ui.negativePointButton.toggled.connect(lambda on: self._guarded(self._placeMode, False, on))
 
-        # Network results come back through this timer, on the main thread (see OAIMSLib/jobs.py).
-        self._pollTimer = qt.QTimer()
-        self._pollTimer.setInterval(POLL_MS)
-        self._pollTimer.timeout.connect(self.logic.jobs.poll)
-        self._pollTimer.start()
+        # Esc or a right-click in a view leaves place mode through the interaction node: the buttons follow it.
+        interaction = slicer.app.applicationLogic().GetInteractionNode()
+        self.addObserver(interaction, interaction.InteractionModeChangedEvent,
+                         lambda caller, event: self._guarded(self._onInteractionModeChanged, caller, event))
+        # Another markups tool taking over place mode (the Markups toolbar) leaves ours too.
+        selection = slicer.app.applicationLogic().GetSelectionNode()
+        self.addObserver(selection, selection.ActivePlaceNodeIDChangedEvent,
+                         lambda caller, event: self._guarded(self._onActivePlaceNodeChanged, caller))
+        self.addObserver(slicer.mrmlScene, slicer.mrmlScene.StartCloseEvent,
+                         lambda caller, event: self._guarded(self._onSceneStartClose, caller, event))
+
+        # Network results come back through this timer, on the main thread; it speeds up while a job is busy
+        # (OAIMSLib/jobs.py says why: Slicer's main thread holds Python's lock while Qt waits).
+        self._pumpTimer = qt.QTimer()
+        self._pumpTimer.timeout.connect(self._onPumpTick)
+        self._pumpTimer.setInterval(self.logic.jobs.tick())
+        self._pumpTimer.start()
         self._heartbeatTimer = qt.QTimer()
         self._heartbeatTimer.setInterval(HEARTBEAT_MS)
-        self._heartbeatTimer.timeout.connect(self.logic.keep_alive)
+        self._heartbeatTimer.timeout.connect(lambda: self._guarded(self.logic.keep_alive))
         self._heartbeatTimer.start()
+        self._setupShortcuts()
+        self._setupSegmentEditor()
         self._updateButtons()
 
+    def _setupShortcuts(self):
+        actions = {"positive point": self.ui.positivePointButton.click, "negative point": self.ui.negativePointButton.click,
+                   "undo click": self.ui.undoButton.click, "accept, next volume": self.ui.acceptButton.click}
+        self._shortcuts = []
+        for key, name in SHORTCUTS:
+            action = actions[name]
+            shortcut = qt.QShortcut(slicer.util.mainWindow())
+            shortcut.setKey(qt.QKeySequence(key))
+            shortcut.setEnabled(False)  # enter() turns them on while the module is shown
+            shortcut.activated.connect(lambda act=action: self._guarded(act))
+            self._shortcuts.append(shortcut)
+
+    def _setupSegmentEditor(self):
+        """The embedded Segment Editor edits the segment OAIMS writes into, with its own node (not the Segment
+        Editor module's), so switching modules keeps both set up."""
+        editor = self.ui.segmentEditorWidget
+        editor.setMRMLScene(slicer.mrmlScene)
+        editor.setSegmentationNodeSelectorVisible(False)  # it follows the panel's volume and segment
+        editor.setSourceVolumeNodeSelectorVisible(False)
+        editor.setMRMLSegmentEditorNode(self._segmentEditorNode())
+
+    def _segmentEditorNode(self):
+        node = getattr(self, "_editorNode", None)
+        if node is None or slicer.mrmlScene.GetNodeByID(node.GetID()) is None:  # gone with a closed scene
+            node = slicer.mrmlScene.AddNewNodeByClass("vtkMRMLSegmentEditorNode", "OAIMS segment editor")
+            self._editorNode = node
+        return node
+
+    def enter(self):
+        """The module is shown: its shortcuts and the Segment Editor's own come on."""
+        for shortcut in self._shortcuts:
+            shortcut.setEnabled(True)
+        self.ui.segmentEditorWidget.installKeyboardShortcuts()
+
+    def exit(self):
+        """Another module is shown: the keys go back to it."""
+        for shortcut in self._shortcuts:
+            shortcut.setEnabled(False)
+        self.ui.segmentEditorWidget.uninstallKeyboardShortcuts()
+
     def cleanup(self):
+        """Module unload and Reload: observers off, timers stopped, session closed, the network thread ended."""
         self.removeObservers()
-        for timer in (getattr(self, "_pollTimer", None), getattr(self, "_heartbeatTimer", None)):
+        for shortcut in getattr(self, "_shortcuts", ()):
+            shortcut.setEnabled(False)
+            shortcut.deleteLater()  # parented to the main window: without this a Reload would leave it behind
+        for timer in (getattr(self, "_pumpTimer", None), getattr(self, "_heartbeatTimer", None)):
             if timer is not None:
                 timer.stop()
         if self.logic is not None:
             self.logic.shutdown()
+            self.logic.jobs.wait_idle(2.0)  # runs the closing job's callback; the thread then ends
+
+    def _guarded(self, action, *args):
+        """Runs a user action; any exception a Slicer call raises becomes the status line's sentence."""
+        try:
+            action(*args)
+        except Exception as error:
+            self.on_error(_logic.user_sentence(error))
+
+    def _onPumpTick(self):
+        try:
+            interval = self.logic.jobs.tick()
+        except Exception as error:
+            self.on_error(_logic.user_sentence(error))
+            interval = BUSY_INTERVAL_MS
+        if interval != self._pumpTimer.interval:
+            self._pumpTimer.setInterval(interval)
 
     # --- user actions ------------------------------------------------------------------------------------------
 
@@ -111,29 +198,35 @@ class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         self.logic.save_settings(settings, self.ui.rememberTokenCheckBox.checked)
         self.ui.serverInfoLabel.text = "Connecting (installing grpcio and protobuf first if needed)…"
         slicer.app.processEvents()
-        with slicer.util.tryWithErrorDisplay("Could not connect to the OAIMS server.", waitCursor=True):
-            self.logic.connect(settings)
+        self.logic.connect(settings)
 
     def onStart(self):
         volume = self.ui.volumeSelector.currentNode()
         segmentation = self.ui.segmentSelector.currentNode()
         segmentId = self.ui.segmentSelector.currentSegmentID() or ""
-        if volume is not None and self.logic.segment_has_content(segmentation, segmentId, volume):
-            if not slicer.util.confirmOkCancelDisplay(
-                    "The segment already holds voxels. OAIMS starts from an empty mask and will replace them. Continue?"):
-                return
-        self._startVolume(volume, segmentation, segmentId)
+        hasContent = self.logic.segment_has_content(segmentation, segmentId, volume)
+        fromSegment = hasContent and self.ui.startFromSegmentCheckBox.checked
+        self._startVolume(volume, segmentation, segmentId, fromSegment)
+        # Said once the session is open (on_session_started), as that line replaces the status.
+        if fromSegment:
+            self._startNote = " The server starts from the segment's voxels; each click replaces them on its slice."
+        elif hasContent:
+            self._startNote = " The segment's voxels are kept; each click replaces them only inside the box its mask changes."
 
-    def _startVolume(self, volume, segmentation, segmentId):
+    def _startVolume(self, volume, segmentation, segmentId, fromSegment=False):
+        self._startNote = ""
+        self._uncheckPlaceButtons()
         self._clearPoints()
         self.ui.uploadProgressBar.value = 0
         self.ui.stepsTextEdit.plainText = ""
         self.ui.statusLabel.text = "Uploading (only the first time this volume is used)…"
-        self.logic.start(volume, segmentation, segmentId, self._currentWorkspace())
+        self.logic.start(volume, segmentation, segmentId, self._currentWorkspace(), from_segment=fromSegment)
 
     def onResetModel(self):
         workspace = self._currentWorkspace()
-        if slicer.util.confirmOkCancelDisplay(f"Reset the model of workspace '{workspace}' to its source weights?"):
+        if slicer.util.confirmOkCancelDisplay(
+                f"Reset the model of workspace '{workspace}' to its source weights? What it learned since is no longer "
+                "used (Undo reset brings it back)."):
             self.logic.reset_model(workspace)
 
     def _currentWorkspace(self):
@@ -150,7 +243,7 @@ class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
             node.GetDisplayNode().SetSelectedColor((0.2, 0.9, 0.2) if positive else (0.95, 0.2, 0.2))
             node.GetDisplayNode().SetPointLabelsVisibility(False)
             self.addObserver(node, slicer.vtkMRMLMarkupsNode.PointPositionDefinedEvent,
-                             lambda caller, event, p=positive: self._onPointPlaced(caller, p))
+                             lambda caller, event, p=positive: self._guarded(self._onPointPlaced, caller, p))
             self._pointLists[positive] = node
         return node
 
@@ -166,9 +259,24 @@ class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         other.blockSignals(False)
         selection = slicer.app.applicationLogic().GetSelectionNode()
         selection.SetReferenceActivePlaceNodeClassName("vtkMRMLMarkupsFiducialNode")
-        selection.SetActivePlaceNodeID(self._pointList(positive).GetID())
+        selection.SetReferenceActivePlaceNodeID(self._pointList(positive).GetID())  # fires ActivePlaceNodeIDChangedEvent
         interaction.SetPlaceModePersistence(1)
         interaction.SetCurrentInteractionMode(interaction.Place)
+
+    def _onInteractionModeChanged(self, caller, event):
+        if caller.GetCurrentInteractionMode() != caller.Place:
+            self._uncheckPlaceButtons()
+
+    def _onActivePlaceNodeChanged(self, selection):
+        ours = [node.GetID() for node in self._pointLists.values()]
+        if selection.GetActivePlaceNodeID() not in ours:
+            self._uncheckPlaceButtons()
+
+    def _uncheckPlaceButtons(self):
+        for button in (self.ui.positivePointButton, self.ui.negativePointButton):
+            button.blockSignals(True)
+            button.checked = False
+            button.blockSignals(False)
 
     def _onPointPlaced(self, node, positive):
         n = node.GetNumberOfControlPoints() - 1
@@ -176,9 +284,13 @@ class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
             return
         ras = [0.0, 0.0, 0.0]
         node.GetNthControlPointPositionWorld(n, ras)
-        self._pointOrder.append((node, positive))
+        pointId = node.GetNthControlPointID(n)
         views, hovered = self._sliceViews()
-        self.logic.click_at(ras, positive, views, hovered)
+        record = self.logic.click_at(ras, positive, views, hovered)
+        if record is None:  # refused at once (outside the volume, no session): the point goes, undo stays right
+            self._removePoint(node, pointId)
+        else:
+            self._points.append((node, pointId, record))
 
     def _sliceViews(self):
         """Every visible slice view's plane, and the name of the one under the mouse (where the point was placed)."""
@@ -194,16 +306,35 @@ class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
                 hovered = name
         return views, hovered
 
-    def _removeLastPoint(self):
-        if self._pointOrder:
-            node, _ = self._pointOrder.pop()
-            if node.GetNumberOfControlPoints() > 0:
-                node.RemoveNthControlPoint(node.GetNumberOfControlPoints() - 1)
+    @staticmethod
+    def _removePoint(node, pointId):
+        index = node.GetNthControlPointIndexByID(pointId)
+        if index >= 0:
+            node.RemoveNthControlPoint(index)
+
+    def _removeClickPoint(self, record):
+        for entry in self._points:
+            if entry[2] is record:
+                self._points.remove(entry)
+                self._removePoint(entry[0], entry[1])
+                return
 
     def _clearPoints(self):
         for node in self._pointLists.values():
-            node.RemoveAllControlPoints()
-        self._pointOrder = []
+            if slicer.mrmlScene.GetNodeByID(node.GetID()) is not None:
+                node.RemoveAllControlPoints()
+        self._points = []
+
+    # --- scene -------------------------------------------------------------------------------------------------
+
+    def _onSceneStartClose(self, caller, event):
+        """File > Close Scene: the volume and the point lists go, so the session ends with them."""
+        self._uncheckPlaceButtons()
+        self.logic.end_session()
+        self._points = []
+        self._pointLists = {}
+        self.ui.statusLabel.text = "The scene was closed: the session ended. Choose a volume and press Start."
+        self._updateButtons()
 
     # --- what the Logic reports (main thread) ------------------------------------------------------------------
 
@@ -224,21 +355,38 @@ class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
     def on_session_started(self, work):
         self.ui.uploadProgressBar.value = 100
         reused = " (already on the server)" if work.image.already_known else ""
-        self.ui.statusLabel.text = f"Session open on '{work.volume_node.GetName()}'{reused}, model v{work.session.info.model_version}."
+        note, self._startNote = getattr(self, "_startNote", ""), ""
+        self.ui.statusLabel.text = f"Session open on '{work.volume_node.GetName()}'{reused}, model v{work.session.info.model_version}.{note}"
         self.ui.segmentSelector.setCurrentNode(work.segmentation_node)
         self.ui.segmentSelector.setCurrentSegmentID(work.segment_id)
+        editor = self.ui.segmentEditorWidget
+        editor.setMRMLSegmentEditorNode(self._segmentEditorNode())
+        editor.setSegmentationNode(work.segmentation_node)
+        editor.setSourceVolumeNode(work.volume_node)
+        editor.setCurrentSegmentID(work.segment_id)
+        self._updateButtons()
+
+    def on_session_ended(self, work):
         self._updateButtons()
 
     def on_step(self, record, step):
         self._showHistory()
 
+    def on_mask(self, record, delta):
+        pass  # the Logic already wrote it into the segment; the views redraw on their own
+
     def on_click_done(self, record, result):
         self._showHistory()
         self.ui.statusLabel.text = f"Click {record.number}: {result.latency.total_ms:.0f} ms on the server, model v{result.model_version}."
 
+    def on_click_refused(self, record):
+        self._removeClickPoint(record)
+        self._showHistory()
+
     def on_undone(self, result):
-        if result.undone:
-            self._removeLastPoint()
+        if result.undone and self._points:
+            node, pointId, _ = self._points.pop()
+            self._removePoint(node, pointId)
         self._showHistory()
         if not result.undone:
             self.ui.statusLabel.text = "Nothing to undo."
@@ -247,13 +395,20 @@ class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         else:
             self.ui.statusLabel.text = "Last click undone."
 
+    def on_hand_edits(self, voxels):
+        self._handEdits = voxels
+
     def on_committed(self, result):
         self._showHistory()
         current = self.ui.volumeSelector.currentNode()
         following = self.logic.next_volume(current)
         self.ui.statusLabel.text = f"Accepted: model v{result.model_version} ({result.steps_applied} steps)."
+        edits, self._handEdits = getattr(self, "_handEdits", 0), 0
+        if edits:
+            self.ui.statusLabel.text += (f" Your segment keeps {edits} voxels edited by hand; the model learned from"
+                                         " the segment as you accepted it.")
         self._clearPoints()
-        if following is None:
+        if following is None or following is current:
             self.ui.statusLabel.text += " That was the last volume."
             self._updateButtons()
             return
@@ -262,7 +417,12 @@ class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         self._startVolume(following, None, "")
 
     def on_model_reset(self, info):
-        self.ui.statusLabel.text = f"Workspace '{info.name}' reset to its source weights (v{info.model_version})."
+        self.ui.statusLabel.text = f"Workspace '{info.name}' reset to its source weights (v{info.model_version}). Undo reset brings back what it had learned."
+        self._updateButtons()
+
+    def on_model_restored(self, info):
+        self.ui.statusLabel.text = f"Reset undone: workspace '{info.name}' is back to what it had learned (v{info.model_version})."
+        self._updateButtons()
 
     def on_versions(self, history):
         self.ui.statusLabel.text = f"{len(history.versions)} versions, current v{history.current_version}."
@@ -270,10 +430,14 @@ class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
     def on_busy(self, busy):
         self.ui.connectButton.enabled = not busy
         self.ui.startButton.enabled = not busy and self.logic.connected
+        if busy and self._pumpTimer.interval != BUSY_INTERVAL_MS:
+            self._pumpTimer.setInterval(BUSY_INTERVAL_MS)  # the first reply must not wait for an idle tick
 
     def on_error(self, sentence):
+        """Shown in the panel's status line and the log, never in a modal dialog: a dialog's own event loop would
+        run the pump timer inside it and stack further dialogs."""
         self.ui.statusLabel.text = sentence
-        slicer.util.errorDisplay(sentence)
+        log.warning("OAIMS: %s", sentence)
 
     def _showHistory(self):
         self.ui.stepsTextEdit.plainText = self.logic.history.text()
@@ -285,6 +449,7 @@ class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         inSession = connected and self.logic.work is not None
         self.ui.startButton.enabled = connected
         self.ui.resetModelButton.enabled = connected
+        self.ui.undoResetButton.enabled = connected and self.logic.reset_undo is not None
         for button in (self.ui.positivePointButton, self.ui.negativePointButton, self.ui.undoButton, self.ui.acceptButton):
             button.enabled = inSession
 
@@ -300,6 +465,8 @@ class OAIMSTest(ScriptedLoadableModuleTest):
         self.test_world_matrix_includes_the_parent_transform()
         self.setUp()
         self.test_segment_writes_use_kji_order()
+        self.setUp()
+        self.test_a_box_write_changes_only_its_box_and_moves_nothing()
 
     def _volume(self):
         import numpy as np
@@ -318,6 +485,7 @@ class OAIMSTest(ScriptedLoadableModuleTest):
         volume.SetAndObserveTransformNodeID(transform.GetID())
         logic = _logic.OAIMSLogic(slicer=slicer, vtk=vtk)
         world = logic.volume_ijk_to_world(volume)
+        logic.shutdown()
         own = vtk.vtkMatrix4x4()
         volume.GetIJKToRASMatrix(own)
         expected = slicer.util.arrayFromVTKMatrix(own)
@@ -325,17 +493,36 @@ class OAIMSTest(ScriptedLoadableModuleTest):
         self.assertTrue(np.allclose(world, expected))
         self.delayDisplay("World matrix includes the parent transform")
 
-    def test_segment_writes_use_kji_order(self):
+    def _segmentWithOneVoxel(self, volume, name, kji):
+        """A segmentation on the volume's grid whose segment `name` holds the one voxel `kji`."""
         import numpy as np
-        volume = self._volume()
         segmentation = slicer.mrmlScene.AddNewNodeByClass("vtkMRMLSegmentationNode")
         segmentation.SetReferenceImageGeometryParameterFromVolumeNode(volume)
-        segmentId = segmentation.GetSegmentation().AddEmptySegment("", "lesion")
+        segmentId = segmentation.GetSegmentation().AddEmptySegment("", name)
         labels = np.zeros((4, 5, 6), dtype=np.uint8)
-        labels[3, 1, 5] = 1  # k=3, j=1, i=5
+        labels[kji] = 1
         slicer.util.updateSegmentBinaryLabelmapFromArray(labels, segmentation, segmentId, volume)
+        return segmentation, segmentId, labels
+
+    def test_segment_writes_use_kji_order(self):
+        volume = self._volume()
+        segmentation, segmentId, labels = self._segmentWithOneVoxel(volume, "lesion", (3, 1, 5))  # k=3, j=1, i=5
         back = slicer.util.arrayFromSegmentBinaryLabelmap(segmentation, segmentId, volume)
         self.assertEqual(back.shape, labels.shape)
         self.assertEqual(int(back[3, 1, 5]), 1)
         self.assertEqual(int(back.sum()), 1)
         self.delayDisplay("Segment arrays are [k, j, i]")
+
+    def test_a_box_write_changes_only_its_box_and_moves_nothing(self):
+        import numpy as np
+        from OAIMSLib.segment_target import SegmentTarget
+        volume = self._volume()
+        segmentation, kept, _ = self._segmentWithOneVoxel(volume, "kept", (0, 0, 0))
+        target = SegmentTarget.prepare(slicer, vtk, volume, segmentation, "", "lesion")
+        target.write_box(np.ones((1, 2, 3), dtype=np.uint8), (slice(3, 4), slice(1, 3), slice(2, 5)))
+        written = slicer.util.arrayFromSegmentBinaryLabelmap(segmentation, target.segment_id, volume)
+        self.assertEqual(int(written.sum()), 6)
+        self.assertEqual(int(written[3, 1:3, 2:5].sum()), 6)
+        self.assertEqual(int(slicer.util.arrayFromSegmentBinaryLabelmap(segmentation, kept, volume).sum()), 1)
+        self.assertIsNone(segmentation.GetParentTransformNode())
+        self.delayDisplay("A box write changes only its box")

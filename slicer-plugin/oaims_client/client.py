@@ -158,15 +158,22 @@ class Client:
 
     # --- sessions ----------------------------------------------------------------------------------------------
 
-    def open_session(self, image: ImageRef, workspace: str, target_class: int = 1, lease_seconds: int = 0) -> "Session":
+    def open_session(self, image: ImageRef, workspace: str, target_class: int = 1, lease_seconds: int = 0,
+                     initial_mask: Optional[np.ndarray] = None) -> "Session":
         """Starts segmenting an uploaded image with a workspace's model; positive clicks assert `target_class`.
 
         `image` is what upload (or find_image) returned: it carries the voxel order the session speaks, so a bare
-        image id, which would silently mean the uploaded order, is refused."""
+        image id, which would silently mean the uploaded order, is refused. `initial_mask` (class labels [k, j, i],
+        e.g. an existing segment as `target_class`) becomes the session's first mask: the base the clicks' deltas
+        change. Only the box around its non-zero voxels travels."""
         if not isinstance(image, ImageRef):
             raise TypeError("open_session takes the ImageRef that upload() or find_image() returned, not an image id.")
-        info = self._call(self._segmentation.OpenSession, seg.OpenSessionRequest(
-            workspace=workspace, image_id=image.image_id, target_class=target_class, lease_seconds=lease_seconds))
+        request = seg.OpenSessionRequest(workspace=workspace, image_id=image.image_id, target_class=target_class,
+                                         lease_seconds=lease_seconds)
+        reorientation = image.reorientation or Reorientation.identity(image.dims)
+        if initial_mask is not None:
+            request.initial_mask.extend(_mask_boxes(reorientation, initial_mask, None, "initial mask"))
+        info = self._call(self._segmentation.OpenSession, request)
         return Session(self, _session_info(info), image.reorientation)
 
     # --- workspaces --------------------------------------------------------------------------------------------
@@ -269,11 +276,20 @@ class Session:
         return UndoResult(reply.undone, self._to_caller(_delta(reply.delta)), reply.model_version, reply.click_count,
                           reply.weights == seg.UNDO_WEIGHTS_RESTORED, reply.weights_kept_reason)
 
-    def iter_commit(self) -> Generator[AdaptationStep, None, CommitResult]:
-        """Accepts the mask: yields the post-interaction steps as they stream, returns the CommitResult."""
+    def iter_commit(self, final_mask: Optional[np.ndarray] = None,
+                    base: Optional[np.ndarray] = None) -> Generator[AdaptationStep, None, CommitResult]:
+        """Accepts the mask: yields the post-interaction steps as they stream, returns the CommitResult.
+
+        `final_mask` (class labels [k, j, i]) is the mask the user accepts when it differs from the session's (hand
+        edits): the server learns from it instead. Only the box where it differs from `base`, the session's mask as
+        the caller mirrors it (the deltas applied so far), travels; without `base` the session's mask is fetched."""
+        request = seg.CommitRequest(session_id=self.id)
+        if final_mask is not None:
+            base = self.mask() if base is None else base
+            request.final_mask.extend(_mask_boxes(self.reorientation, final_mask, base, "final mask"))
         c = self._client
         steps, done = [], None
-        for event in c._stream(c._segmentation.Commit, seg.CommitRequest(session_id=self.id)):
+        for event in c._stream(c._segmentation.Commit, request):
             if event.WhichOneof("event") == "step":
                 step = _step(event.step)
                 steps.append(step)
@@ -284,8 +300,10 @@ class Session:
             raise OaimsError("DATA_LOSS", "The server ended the commit without a summary.")
         return CommitResult(tuple(steps), done.model_version, done.steps_applied, _latency(done.latency))
 
-    def commit(self, on_step: Optional[StepCallback] = None) -> CommitResult:
-        return _drain(self.iter_commit(), on_step)
+    def commit(self, on_step: Optional[StepCallback] = None, final_mask: Optional[np.ndarray] = None,
+               base: Optional[np.ndarray] = None) -> CommitResult:
+        """Accepts the mask (with `final_mask`: the user's edited one; see iter_commit); `on_step` sees each step."""
+        return _drain(self.iter_commit(final_mask, base), on_step)
 
     def mask(self, max_voxels_per_chunk: int = 0) -> np.ndarray:
         """The whole label volume as uint8 [k, j, i], rebuilt from the streamed chunks."""
@@ -315,6 +333,24 @@ def _drain(events: Generator, on_step: Optional[StepCallback]):
             return finished.value
         if on_step:
             on_step(step)
+
+
+def _mask_boxes(reorientation: Reorientation, mask: np.ndarray, base: Optional[np.ndarray], what: str) -> list:
+    """A mask in the caller's [k, j, i] order as the wire boxes that turn `base` (None: zeros) into it, in the uploaded
+    order: one box around the voxels that differ, or none. Small whatever the volume, as the server's message limit needs."""
+    i, j, k = reorientation.dims
+    for name, array in ((what, mask), ("base", base)):
+        if array is not None and np.shape(array) != (k, j, i):
+            raise OaimsError("INVALID_ARGUMENT", f"The {name} is shaped {np.shape(array)} but the image is {(k, j, i)} ([k, j, i]).")
+    uploaded = np.ascontiguousarray(reorientation.to_canonical(np.asarray(mask, dtype=np.uint8)))
+    uploaded_base = None if base is None else reorientation.to_canonical(np.asarray(base, dtype=np.uint8))
+    box = masks.changed_box(uploaded, uploaded_base)
+    if box is None:
+        return []
+    delta = masks.encode(uploaded, box)
+    x0, y0, z0, x1, y1, z1 = box
+    return [common_pb2.MaskDelta(box=common_pb2.VoxelBox(min_i=x0, min_j=y0, min_k=z0, max_i=x1, max_j=y1, max_k=z1),
+                                 encoding=delta.encoding, data=delta.data)]
 
 
 def _delta(message: common_pb2.MaskDelta) -> masks.MaskDelta:

@@ -96,6 +96,20 @@ def encode_box(labels: np.ndarray, box: Box) -> MaskDelta:
     return MaskDelta(box, BYTE_PER_VOXEL, zlib.compress(inside.tobytes(), 1))
 
 
+def changed_box(mask: np.ndarray, base: Optional[np.ndarray] = None) -> Optional[Box]:
+    """The smallest box holding every voxel where `mask` differs from `base` (default: zeros), or None when none does."""
+    differs = mask != 0 if base is None else mask != base
+    if not differs.any():
+        return None
+    low, high = [], []
+    for axis in range(3):  # [z, y, x]
+        others = tuple(a for a in range(3) if a != axis)
+        hits = np.flatnonzero(differs.any(axis=others))
+        low.append(int(hits[0]))
+        high.append(int(hits[-1]))
+    return (low[2], low[1], low[0], high[2], high[1], high[0])
+
+
 def assemble(chunks: Iterable[MaskDelta], shape: Tuple[int, int, int]) -> np.ndarray:
     """A whole [z, y, x] uint8 mask rebuilt from chunks applied in order to zeros (what GetMask streams)."""
     mask = np.zeros(shape, dtype=np.uint8)

@@ -22,8 +22,13 @@ class FakeClient:
         self.uploads = []
         self.sessions = []
         self.resets = []
+        self.rollbacks = []
         self.closed = False
         self.fail_click = None
+        # Mask events streamed before the final delta, as a server that sends a first mask after the forward pass
+        # then a refined one does: each a function (session mask after the click, box) -> MaskDelta.
+        self.first_masks = []
+        self.fail_after_masks = None
 
     def _called(self):
         self.threads.append(threading.current_thread())
@@ -41,16 +46,28 @@ class FakeClient:
             progress(payload.nbytes, payload.nbytes)
         return ImageRef(payload.fingerprint, payload.dims, payload.channels, len(self.uploads) > 1, payload.nbytes, name)
 
-    def open_session(self, image, workspace, target_class=1):
+    def open_session(self, image, workspace, target_class=1, initial_mask=None):
         self._called()
         session = FakeSession(self, image.image_id, workspace, target_class, self.uploads[-1].dims)
+        if initial_mask is not None:
+            session.initial_mask = initial_mask.copy()
+            session.mask = initial_mask.copy()
         self.sessions.append(session)
         return session
+
+    def workspace(self, name):
+        self._called()
+        return WorkspaceInfo(name, "brain-flair", "pi+mi", 1e-4, 42, 0, 0)
 
     def reset(self, workspace):
         self._called()
         self.resets.append(workspace)
         return WorkspaceInfo(workspace, "brain-flair", "pi+mi", 1e-4, 99, 0, 0)
+
+    def rollback(self, workspace, version):
+        self._called()
+        self.rollbacks.append((workspace, version))
+        return WorkspaceInfo(workspace, "brain-flair", "pi+mi", 1e-4, 100, 0, 0)
 
     def versions(self, workspace):
         self._called()
@@ -71,12 +88,25 @@ class FakeSession:
         self.version = 1
         self.committed = False
         self.closed = False
+        self.initial_mask = None  # as open_session received it
+        self.final_mask = None  # (final_mask, base) as commit received them
 
     @property
     def id(self):
         return self.info.session_id
 
     def click(self, axis, voxel, positive=True, class_index=None, on_step=None):
+        events = self.iter_click(axis, voxel, positive, class_index)
+        while True:
+            try:
+                step = next(events)
+            except StopIteration as finished:
+                return finished.value
+            if on_step and isinstance(step, AdaptationStep):
+                on_step(step)
+
+    def iter_click(self, axis, voxel, positive=True, class_index=None):
+        """Yields mask events (self.client.first_masks), then each step; returns the ClickResult."""
         self.client._called()
         if self.client.fail_click:
             raise self.client.fail_click
@@ -89,13 +119,18 @@ class FakeSession:
         x0, y0, z0, x1, y1, z1 = box
         self.mask[z0:z1 + 1, y0:y1 + 1, x0:x1 + 1] = self.info.target_class if positive else 0
         self.undo_stack.append(before)
+        for first_mask in self.client.first_masks:
+            yield first_mask(before, self.mask, tuple(box))
+        if self.client.fail_after_masks:  # the server fails after streaming a mask: nothing of the click stays
+            self.mask = self.undo_stack.pop()
+            self.clicks.pop()
+            raise self.client.fail_after_masks
         steps = []
         for index in range(2):
             self.version += 1
             step = AdaptationStep(index, "mi", 0.5 / (len(self.clicks) + index), 3.0, self.version, True)
             steps.append(step)
-            if on_step:
-                on_step(step)
+            yield step
         delta = masks.encode(self.mask, tuple(box))
         return ClickResult(tuple(steps), delta, axis, voxel[axis], len(self.clicks), self.version, Latency(total_ms=7.0), 8.0)
 
@@ -108,9 +143,12 @@ class FakeSession:
         self.version += 1
         return UndoResult(True, masks.encode(self.mask), self.version, len(self.clicks))
 
-    def commit(self, on_step=None):
+    def commit(self, on_step=None, final_mask=None, base=None):
         self.client._called()
         self.committed = True
+        if final_mask is not None:
+            self.final_mask = (final_mask.copy(), None if base is None else base.copy())
+            self.mask = final_mask.copy()
         steps = [AdaptationStep(0, "pi-stage1", 0.2, 5.0, self.version + 1, True)]
         for step in steps:
             if on_step:

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from fake_client import FakeClient, Recorder
-from fake_slicer import FakeSlicer, LabelMapVolumeNode, SegmentationNode, TransformNode, VolumeNode
+from fake_slicer import FakeSlicer, LabelMapVolumeNode, SegmentationNode, TransformNode, VectorVolumeNode, VolumeNode
+from oaims_client import masks
 from oaims_client.errors import OaimsError
 from oaims_client.geometry import SliceView
 from OAIMSLib.logic import OAIMSLogic
@@ -57,6 +58,15 @@ def started(logic, scene, node=None, segmentation=None, segment_id=""):
     return node
 
 
+def painted_segment(scene, node):
+    """A segmentation of the user's with one segment holding one voxel, [k, j, i] (3, 4, 5)."""
+    segmentation = scene.add(SegmentationNode("user's"))
+    segmentation.SetReferenceImageGeometryParameterFromVolumeNode(node)
+    segment_id = segmentation.GetSegmentation().AddEmptySegment("", "lesion")
+    segmentation.paint(segment_id, (3, 4, 5))
+    return segmentation, segment_id
+
+
 def ras_of(matrix, ijk):
     return (matrix @ np.array([*ijk, 1.0]))[:3]
 
@@ -98,13 +108,17 @@ def test_a_volume_under_a_non_linear_transform_is_refused_with_a_sentence(logic,
 
 
 def test_start_creates_a_segmentation_and_segment_in_the_volumes_frame(logic, scene):
-    transform = TransformNode(np.eye(4))
-    node = started(logic, scene, volume(scene, transform))
+    shift = np.eye(4)
+    shift[:3, 3] = (5, -7, 11)
+    node = started(logic, scene, volume(scene, TransformNode(shift)))
+    logic.click_at(ras_of(shift @ IJK_TO_RAS, (4, 1, 2)), positive=True)
+    settle(logic)
+    assert scene.segment(logic.work.segmentation_node, logic.work.segment_id)[2, 1, 4] == 1
     segmentation = logic.work.segmentation_node
     assert isinstance(segmentation, SegmentationNode)
     assert segmentation.GetTransformNodeID() == node.GetTransformNodeID()
-    assert segmentation.reference is node
-    assert segmentation.GetSegmentation().GetSegment(logic.work.segment_id).name == "lesion"
+    assert segmentation._reference_changes == 1
+    assert segmentation.GetSegmentation().GetSegment(logic.work.segment_id).GetName() == "lesion"
 
 
 def test_a_point_in_world_ras_clicks_the_voxel_under_it_through_the_parent_transform(logic, scene, client):
@@ -171,10 +185,163 @@ def test_the_delta_is_written_into_the_segment_in_kji_order_and_steps_are_record
 def test_the_delta_only_touches_its_box_of_the_segment(logic, scene):
     started(logic, scene)
     segmentation, segment_id = logic.work.segmentation_node, logic.work.segment_id
-    scene.segment(segmentation, segment_id)[0, 4, 0] = 1  # painted elsewhere by another tool
+    segmentation.paint(segment_id, (0, 4, 0))  # painted elsewhere by another tool
     logic.click_at(ras_of(IJK_TO_RAS, (4, 1, 2)), positive=True)
     settle(logic)
     assert scene.segment(segmentation, segment_id)[0, 4, 0] == 1
+
+
+def test_a_click_writes_only_its_changed_box_into_the_segment_with_no_export(logic, scene):
+    started(logic, scene)
+    segmentation = logic.work.segmentation_node
+    logic.click_at(ras_of(IJK_TO_RAS, (4, 1, 2)), positive=True)
+    settle(logic)
+    # One write of the 3x3 square on slice k=2 (extent i 3..5, j 0..2, k 2..2), and no whole-volume export.
+    assert segmentation._box_writes == [(logic.work.segment_id, (3, 5, 0, 2, 2, 2))]
+    assert scene.util._exports == 0
+
+
+def test_a_chosen_segmentation_under_another_transform_stays_where_it_is_with_its_other_segments(logic, scene):
+    shift = np.eye(4)
+    shift[:3, 3] = (8, 0, 0)
+    node = volume(scene, TransformNode(shift))
+    segmentation = scene.add(SegmentationNode("user's", TransformNode(np.eye(4), name="other")))
+    segmentation.SetReferenceImageGeometryParameterFromVolumeNode(node)
+    kept = segmentation.GetSegmentation().AddEmptySegment("", "liver")
+    segmentation.paint(kept, (1, 1, 1))
+    started(logic, scene, node, segmentation)
+    logic.click_at(ras_of(shift @ IJK_TO_RAS, (4, 1, 2)), positive=True)
+    settle(logic)
+    assert segmentation._transform_changes == 0 and segmentation._reference_changes == 1  # only the user's own
+    assert segmentation.labels(kept)[1, 1, 1] == 1 and segmentation.labels(kept).sum() == 1
+    assert segmentation.labels(logic.work.segment_id)[2, 1, 4] == 1  # written through the volume -> segmentation matrix
+
+
+def test_starting_on_a_segment_that_holds_voxels_keeps_them(logic, scene):
+    node = volume(scene)
+    segmentation, segment_id = painted_segment(scene, node)
+    assert logic.segment_has_content(segmentation, segment_id, node)
+    started(logic, scene, node, segmentation, segment_id)
+    assert logic.work.segment_id == segment_id
+    assert segmentation.labels(segment_id)[3, 4, 5] == 1 and segmentation.labels(segment_id).sum() == 1
+
+
+def test_starting_from_a_segment_sends_its_voxels_as_the_sessions_first_mask(logic, scene, client):
+    node = volume(scene)
+    segmentation, segment_id = painted_segment(scene, node)
+    started(logic, scene, node)  # connects; then the start this test is about
+    logic.start(node, segmentation, segment_id, from_segment=True)
+    settle(logic)
+    session = client.sessions[-1]
+    assert session.initial_mask is not None and session.initial_mask[3, 4, 5] == 1 and session.initial_mask.sum() == 1
+    assert np.array_equal(logic.work.mask, session.initial_mask), "the mirror of the server's mask starts from the segment"
+    logic.click_at(ras_of(IJK_TO_RAS, (4, 1, 2)), positive=True)
+    settle(logic)
+    assert np.array_equal(segmentation.labels(segment_id), session.mask)
+
+
+def test_starting_on_a_segment_without_from_segment_sends_no_mask(logic, scene, client):
+    node = volume(scene)
+    segmentation, segment_id = painted_segment(scene, node)
+    started(logic, scene, node, segmentation, segment_id)
+    assert client.sessions[-1].initial_mask is None and not logic.work.mask.any()
+
+
+def test_accept_sends_the_hand_edited_segment_as_the_final_mask_over_the_servers_mask(logic, scene, client, listener):
+    started(logic, scene)
+    logic.click_at(ras_of(IJK_TO_RAS, (4, 1, 2)), positive=True)
+    settle(logic)
+    work = logic.work
+    server_mask = work.mask.copy()
+    work.segmentation_node.paint(work.segment_id, (0, 4, 0))  # painted by hand
+    work.segmentation_node.paint(work.segment_id, (2, 1, 4), 0)  # erased by hand
+    logic.accept()
+    settle(logic)
+    final, base = client.sessions[0].final_mask
+    assert final[0, 4, 0] == 1 and final[2, 1, 4] == 0
+    assert np.count_nonzero(final != server_mask) == 2 and np.array_equal(base, server_mask)
+    assert listener.named("hand_edits") == [(2,)]
+
+
+def test_accept_without_hand_edits_sends_no_final_mask(logic, scene, client, listener):
+    started(logic, scene)
+    logic.click_at(ras_of(IJK_TO_RAS, (4, 1, 2)), positive=True)
+    settle(logic)
+    logic.accept()
+    settle(logic)
+    assert client.sessions[0].committed and client.sessions[0].final_mask is None
+    assert listener.named("hand_edits") == [(0,)]
+
+
+def test_a_closed_surface_segmentation_is_refused_with_a_sentence_not_a_traceback(logic, scene, client, listener):
+    logic.connect(ServerSettings("http://127.0.0.1:1"))
+    settle(logic)
+    surface = scene.add(SegmentationNode("model", source="Closed surface"))
+    assert not logic.segment_has_content(surface, "Segment_1", volume(scene))
+    logic.start(volume(scene), surface)
+    settle(logic)
+    assert client.uploads == [] and "Closed surface" in listener.errors()[0] and "Binary labelmap" in listener.errors()[0]
+
+
+@pytest.mark.parametrize("node, words", [
+    (VectorVolumeNode(np.zeros((4, 5, 6, 3), np.uint8), IJK_TO_RAS, "rgb"), "vtkMRMLVectorVolumeNode"),
+    (VolumeNode(np.zeros((4, 5, 6, 3), np.uint8), IJK_TO_RAS, "multi"), "3 values per voxel"),
+    (VolumeNode(None, IJK_TO_RAS, "empty"), "has no voxels"),
+    (LabelMapVolumeNode(np.zeros((4, 5, 6), np.uint8), IJK_TO_RAS, "labels"), "label maps")])
+def test_volumes_that_are_not_one_scalar_per_voxel_are_refused_with_a_sentence(logic, scene, client, listener, node, words):
+    logic.connect(ServerSettings("http://127.0.0.1:1"))
+    settle(logic)
+    logic.start(scene.add(node))
+    settle(logic)
+    assert client.uploads == [] and words in listener.errors()[0]
+
+
+def test_each_mask_event_of_a_click_replaces_the_one_shown_before(logic, scene, client, listener):
+    started(logic, scene)
+    segmentation, segment_id = logic.work.segmentation_node, logic.work.segment_id
+    seen = []
+
+    def first_mask(before, after, box):  # a coarse first mask: a 5x5 square around the click, on its slice
+        first = before.copy()
+        first[2, 0:5, 1:6] = 1
+        return masks.encode(first, (1, 0, 2, 5, 4, 2))
+
+    client.first_masks = [first_mask]
+    listener.on_mask = lambda record, delta: seen.append(scene.segment(segmentation, segment_id).sum())
+    logic.click_at(ras_of(IJK_TO_RAS, (4, 1, 2)), positive=True)
+    settle(logic)
+    assert seen == [25]  # the first mask was shown
+    assert np.array_equal(scene.segment(segmentation, segment_id), client.sessions[0].mask)  # then replaced: 9 voxels
+
+
+def test_a_slicer_error_while_writing_the_segment_reaches_the_error_path(logic, scene, listener, monkeypatch):
+    started(logic, scene)
+
+    def refuse(*args):
+        raise RuntimeError("vtkOrientedImageData: bad extent")
+
+    monkeypatch.setattr(type(scene.vtkSlicerSegmentationsModuleLogic), "SetBinaryLabelmapToSegment", staticmethod(refuse))
+    logic.click_at(ras_of(IJK_TO_RAS, (4, 1, 2)), positive=True)
+    settle(logic)
+    (sentence,) = listener.errors()
+    assert "bad extent" in sentence and "\n" not in sentence
+
+
+def test_a_reset_can_be_undone_back_to_the_version_it_replaced(logic, scene, client, listener):
+    started(logic, scene)
+    logic.reset_model()
+    settle(logic)
+    logic.undo_reset()
+    settle(logic)
+    assert client.rollbacks == [("brain-flair", 42)] and listener.named("model_restored")[0][0].model_version == 100
+    assert logic.reset_undo is None
+
+
+def test_ending_the_session_closes_it_on_the_server(logic, scene, client, listener):
+    started(logic, scene)
+    logic.end_session()
+    settle(logic)
+    assert client.sessions[0].closed and logic.work is None and len(listener.named("session_ended")) == 1
 
 
 def test_undo_restores_the_segment_and_drops_the_click(logic, scene, client, listener):
@@ -202,6 +369,7 @@ def test_accept_commits_closes_the_session_and_the_next_volume_skips_label_maps(
     (result,), = listener.named("committed")
     assert result.model_version == 4 and [s.kind for s in logic.history.commit_steps] == ["pi-stage1"]
     assert logic.work is None
+    scene.add(VectorVolumeNode(np.zeros((4, 5, 6, 3), np.uint8), IJK_TO_RAS, "rgb"))
     assert logic.next_volume(first) is second and logic.next_volume(second) is None
 
 
@@ -256,3 +424,18 @@ def test_settings_live_in_slicer_settings_and_the_token_only_when_asked(logic, s
 
 def test_settings_default_to_the_local_sidecar(logic):
     assert logic.load_settings().url == "http://127.0.0.1:50051"
+
+
+def test_a_click_that_fails_after_its_first_mask_was_shown_leaves_the_segment_as_before_it(logic, scene, client, listener):
+    started(logic, scene)
+    segmentation, segment_id = logic.work.segmentation_node, logic.work.segment_id
+    logic.click_at(ras_of(IJK_TO_RAS, (1, 3, 2)), positive=True)
+    settle(logic)
+    before = scene.segment(segmentation, segment_id).copy()
+    client.first_masks = [lambda old, new, box: masks.encode(new, box)]
+    client.fail_after_masks = OaimsError("UNAVAILABLE", "The OAIMS server went away.")
+    logic.click_at(ras_of(IJK_TO_RAS, (4, 1, 2)), positive=True)
+    settle(logic)
+    assert np.array_equal(scene.segment(segmentation, segment_id), before)
+    assert len(listener.named("mask")) == 1 and len(listener.named("click_refused")) == 1
+    assert [c.voxel for c in logic.history.clicks] == [(1, 3, 2)]

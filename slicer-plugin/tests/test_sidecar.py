@@ -137,6 +137,72 @@ def test_reset_and_rollback_are_new_versions_that_keep_the_history(client, t1c, 
     assert after.current_version == reset.model_version > rolled.model_version > before.current_version
 
 
+def test_a_session_opened_on_a_segment_starts_from_it_and_a_click_replaces_only_its_slice(client, t1c, lesion):
+    voxels, affine = t1c
+    flipped = three_geometries(voxels, affine)[1]  # another voxel order: the mask must be mapped like the clicks
+    segment = np.ascontiguousarray(lesion[::-1, :, ::-1]).astype(np.uint8)
+    session = client.open_session(client.upload(flipped.voxels, flipped.ijk_to_ras), workspace(client, "none"),
+                                  initial_mask=segment)
+    assert np.array_equal(session.mask(), segment), "the segment is the session's first mask"
+    k = int(np.argmax(segment.sum(axis=(1, 2))))
+    mine = segment.copy()
+    result = session.click(2, (10, 10, k), positive=False)
+    result.delta.apply_to(mine)  # a change from the segment, which the caller already holds
+    assert np.array_equal(mine, session.mask())
+    others = np.arange(segment.shape[0]) != k
+    assert np.array_equal(mine[others], segment[others]), "slices not clicked keep the segment"
+    session.undo().delta.apply_to(mine)
+    assert np.array_equal(mine, segment), "undo brings the segment back"
+    session.close()
+
+
+def _commit_after_one_click(client, t1c, lesion, final_mask=None):
+    voxels, affine = t1c
+    name = workspace(client, "pi")
+    session = client.open_session(client.upload(voxels, affine), name)
+    mask = np.zeros(session.shape, np.uint8)
+    session.click(2, lesion_centre(lesion), True).delta.apply_to(mask)
+    edited = None if final_mask is None else final_mask(mask)
+    commit = session.commit(final_mask=edited, base=mask)
+    accepted = session.mask()
+    session.close()
+    return commit, client.workspace(name, include_checksum=True).weights_checksum, mask, edited, accepted
+
+
+def _painted(mask):
+    edited = mask.copy()
+    k = int(np.argmax(mask.sum(axis=(1, 2))))
+    edited[k, 20:60, 20:60] = 1 - edited[k, 20:60, 20:60]  # painted (and erased) by hand
+    return edited
+
+
+def test_a_commit_with_hand_edits_learns_from_the_edited_mask(client, t1c, lesion):
+    plain, plain_weights, mask, _, accepted = _commit_after_one_click(client, t1c, lesion)
+    assert np.array_equal(accepted, mask)
+    edited, edited_weights, _, hand_made, accepted = _commit_after_one_click(client, t1c, lesion, _painted)
+    assert np.array_equal(accepted, hand_made), "the server keeps the mask the user accepted"
+    assert edited.steps[0].loss != plain.steps[0].loss, "PI's first step measures the loss against the edited mask"
+    assert edited_weights != plain_weights
+
+
+def test_a_final_mask_with_an_unknown_class_is_refused_and_the_session_can_still_commit(client, t1c):
+    voxels, affine = t1c
+    name = workspace(client, "pi")
+    session = client.open_session(client.upload(voxels, affine), name)
+    mask = np.zeros(session.shape, np.uint8)
+    session.click(2, (120, 120, 70), True).delta.apply_to(mask)
+    before = client.workspace(name, include_checksum=True).weights_checksum
+    wrong = mask.copy()
+    wrong[70, 5:9, 5:9] = 3
+    with pytest.raises(OaimsError) as raised:
+        session.commit(final_mask=wrong)  # no base: the client fetches the server's mask to find the box that differs
+    assert raised.value.code == "INVALID_ARGUMENT" and "label 3" in raised.value.message, raised.value.message
+    assert client.workspace(name, include_checksum=True).weights_checksum == before
+    assert np.array_equal(session.mask(), mask)
+    assert session.commit().steps
+    session.close()
+
+
 def test_a_click_outside_the_image_is_an_invalid_argument_with_the_servers_sentence(client, t1c):
     voxels, affine = t1c
     session = client.open_session(client.upload(voxels, affine), "brain-flair")

@@ -130,9 +130,13 @@ public sealed class RemoteClient : IDisposable
         await Segmentation.UndoAsync(new UndoRequest { SessionId = sessionId }, cancellationToken: cancellation);
 
     /// <summary>Commits the session's mask: the post-interaction steps as they stream in, then the summary.</summary>
-    public async Task<CommitReply> CommitAsync(string sessionId, Action<AdaptationStep>? onStep = null, CancellationToken cancellation = default)
+    public Task<CommitReply> CommitAsync(string sessionId, Action<AdaptationStep>? onStep = null, CancellationToken cancellation = default) =>
+        CommitAsync(new CommitRequest { SessionId = sessionId }, onStep, cancellation);
+
+    /// <summary>A commit as the request says (e.g. with the user's final mask): the post-interaction steps as they stream in, then the summary.</summary>
+    public async Task<CommitReply> CommitAsync(CommitRequest request, Action<AdaptationStep>? onStep = null, CancellationToken cancellation = default)
     {
-        using var call = Segmentation.Commit(new CommitRequest { SessionId = sessionId }, cancellationToken: cancellation);
+        using var call = Segmentation.Commit(request, cancellationToken: cancellation);
         var steps = new List<AdaptationStep>();
         CommitSummary? done = null;
         await foreach (var e in call.ResponseStream.ReadAllAsync(cancellation))

@@ -56,14 +56,7 @@ public sealed record MaskDelta(VoxelBox? Box, MaskEncoding Encoding, byte[] Data
         if (Box is not VoxelBox box) return;
         shape.EnsureContains(box, nameof(Box));
 
-        int count = checked((int)box.VoxelCount);
-        var inBox = Encoding switch
-        {
-            MaskEncoding.BitPacked => BitPacking.Unpack(Decompress(Data, BitPacking.PackedLength(count)), count),
-            MaskEncoding.BytePerVoxel => Decompress(Data, count),
-            _ => throw new InvalidDataException($"Unknown mask encoding {Encoding}."),
-        };
-
+        var inBox = Labels();
         int i = 0;
         for (int z = box.MinZ; z <= box.MaxZ; z++)
             for (int y = box.MinY; y <= box.MaxY; y++)
@@ -71,6 +64,19 @@ public sealed record MaskDelta(VoxelBox? Box, MaskEncoding Encoding, byte[] Data
                 var row = labels.Slice(shape.IndexOf(box.MinX, y, z), box.Width);
                 for (int x = 0; x < row.Length; x++) row[x] = T.CreateTruncating(inBox[i++]);
             }
+    }
+
+    /// <summary>The box's labels, one byte per voxel in box order (x fastest); data that does not fill the box exactly is refused.</summary>
+    public byte[] Labels()
+    {
+        if (Box is not VoxelBox box) return [];
+        int count = checked((int)box.VoxelCount);
+        return Encoding switch
+        {
+            MaskEncoding.BitPacked => BitPacking.Unpack(Decompress(Data, BitPacking.PackedLength(count)), count),
+            MaskEncoding.BytePerVoxel => Decompress(Data, count),
+            _ => throw new InvalidDataException($"Unknown mask encoding {Encoding}."),
+        };
     }
 
     private static byte[] Compress(byte[] raw)

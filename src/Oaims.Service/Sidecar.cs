@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
+using Oaims.Interaction;
 using Oaims.Learning.Adaptation;
 using Oaims.Learning.Checkpoints;
 using Oaims.Service.Images;
@@ -394,22 +395,25 @@ public sealed partial class Sidecar : IDisposable
 
     // ---- sessions ----
 
-    public SegmentationSession OpenSession(string workspaceName, string imageId, int targetClass, int leaseSeconds)
+    /// <summary>Opens a session; its mask starts as <paramref name="initialMask"/> (boxes of an existing segment) when given, else empty.</summary>
+    public SegmentationSession OpenSession(string workspaceName, string imageId, int targetClass, int leaseSeconds, IReadOnlyList<MaskDelta>? initialMask = null)
     {
         var workspace = Workspace(workspaceName);
         if (string.IsNullOrEmpty(imageId)) throw new ArgumentException("The request names no image (image_id is empty).");
         var image = Images.Get(imageId);
         if (leaseSeconds < 0 || leaseSeconds > Limits.MaxLeaseSeconds)
             throw new ArgumentException($"The lease must be 0 (the default, {Limits.DefaultLeaseSeconds} s) to {Limits.MaxLeaseSeconds} seconds, got {leaseSeconds}.");
-        var session = new SegmentationSession(SessionTable.NewId(), workspace, image, targetClass, leaseSeconds == 0 ? Limits.DefaultLeaseSeconds : leaseSeconds, Budget);
+        var dims = image.Volume.Dims;
+        var initial = ClientMask.Read(initialMask ?? [], new VolumeShape(dims[0], dims[1], dims[2]), workspace.Model, "the initial mask");
+        var session = new SegmentationSession(SessionTable.NewId(), workspace, image, targetClass, leaseSeconds == 0 ? Limits.DefaultLeaseSeconds : leaseSeconds, Budget, initial);
         try { Sessions.Add(session); }
         catch
         {
             session.Close(); // nothing of it reached the worker yet: its copies and its memory go at once
             throw;
         }
-        _log.LogInformation("Session {SessionId} opened in workspace {Workspace} on image {ImageId} ({Dims}), class {TargetClass}, lease {LeaseSeconds} s",
-            session.Id, workspace.Name, image.Id[..12], string.Join("x", session.Dims), targetClass, session.LeaseSeconds);
+        _log.LogInformation("Session {SessionId} opened in workspace {Workspace} on image {ImageId} ({Dims}), class {TargetClass}, lease {LeaseSeconds} s, initial mask {InitialMaskVoxels} voxel(s)",
+            session.Id, workspace.Name, image.Id[..12], string.Join("x", session.Dims), targetClass, session.LeaseSeconds, initial?.VoxelCount ?? 0);
         return session;
     }
 
@@ -423,14 +427,21 @@ public sealed partial class Sidecar : IDisposable
         return await session.Workspace.Worker.Run(() => work(session), cancellation);
     }
 
-    /// <summary>Accepts the session's mask (post-interaction learning, steps reported as they happen), then saves the workspace before answering.</summary>
-    public Task<WorkResult<CommitResult>> CommitAsync(string id, Action<AdaptationStep> report, CancellationToken cancellation) =>
-        OnSessionAsync(id, session =>
+    /// <summary>
+    /// Accepts the session's mask, with the user's hand edits written over it when <paramref name="finalMask"/> is given
+    /// (checked before anything is queued), runs the post-interaction learning (steps reported as they happen), then saves
+    /// the workspace before answering.
+    /// </summary>
+    public Task<WorkResult<CommitResult>> CommitAsync(string id, Action<AdaptationStep> report, CancellationToken cancellation, IReadOnlyList<MaskDelta>? finalMask = null)
+    {
+        var final = Session(id).ReadMask(finalMask ?? [], "the final mask");
+        return OnSessionAsync(id, session =>
         {
-            var result = session.Commit(report);
+            var result = session.Commit(final, report);
             Persist(session.Workspace);
             return result;
         }, cancellation);
+    }
 
     public async Task<SegmentationSession> CloseSessionAsync(string id, CancellationToken cancellation)
     {

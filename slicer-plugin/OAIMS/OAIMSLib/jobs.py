@@ -1,14 +1,27 @@
 """Network calls off the main thread, their results back on it: one worker thread and a queue the main thread drains.
 
 Slicer's MRML scene and Qt widgets may only be touched from the main thread, and a gRPC call can take seconds.
-The Widget drains `poll()` from a qt.QTimer; tests drain it themselves. No Qt here.
+The Widget drains `tick()` from a qt.QTimer; tests drain it themselves. No Qt here.
+
+Why `tick()` waits a little: Slicer runs PythonQt without thread support, so its main thread holds Python's lock
+(the GIL) while Qt waits for events. The worker (and grpcio's own Python threads) can only run while the main thread
+is inside Python code that lets the lock go. A tick that only looks at the queue lets a streamed reply wait a whole
+timer period per message (1.3-1.5 s for a 10-message stream at 50 ms). So while a job is busy the timer fires every
+BUSY_INTERVAL_MS and each tick blocks on the queue for up to WAIT_S, lock released: whatever has arrived meanwhile is
+read, parsed and handed over inside that window. Idle, the timer slows to IDLE_INTERVAL_MS and ticks do not wait.
 """
 
 from __future__ import annotations
 
 import queue
 import threading
+import time
 from typing import Any, Callable, Optional
+
+# Measured with tests/test_latency_under_lock.py (figures in docs/slicer.md).
+BUSY_INTERVAL_MS = 5
+IDLE_INTERVAL_MS = 100
+WAIT_S = 0.002
 
 
 class BackgroundJobs:
@@ -59,9 +72,28 @@ class BackgroundJobs:
             finally:
                 count += 1
 
+    def tick(self, wait_s: float = WAIT_S) -> int:
+        """One timer tick on the main thread: while a job is busy, runs the callbacks that arrive within `wait_s`,
+        waiting for them with the lock released (see the module doc); then runs any still queued.
+
+        Returns the interval in ms the timer should use until the next tick.
+        """
+        if self.busy and wait_s > 0:
+            deadline = time.monotonic() + wait_s
+            while self.busy:  # the whole window: a reply may need several threads to run in turn before it is queued
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                try:
+                    callback, args = self._callbacks.get(timeout=remaining)
+                except queue.Empty:
+                    break
+                callback(*args)
+        self.poll()
+        return BUSY_INTERVAL_MS if self.busy else IDLE_INTERVAL_MS
+
     def wait_idle(self, timeout: float = 60.0) -> bool:
         """Runs callbacks until every submitted job has finished and been reported (for tests and shutdown)."""
-        import time
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             self.poll()
@@ -74,6 +106,11 @@ class BackgroundJobs:
     def stop(self):
         """Lets the worker finish its current job and end; queued jobs still run first."""
         self._jobs.put(None)
+
+    @property
+    def running(self) -> bool:
+        """Whether the worker thread is still alive (False once `stop()` took effect)."""
+        return self._thread.is_alive()
 
     def _run(self):
         while True:

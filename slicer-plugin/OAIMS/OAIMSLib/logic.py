@@ -1,7 +1,9 @@
 """OAIMSLogic: the module's work without Qt. It reads volumes and writes segments through the `slicer` module it is
 given (a small fake in tests), runs every network call on a worker thread, and reports to a listener on the main
-thread (whoever drains `jobs.poll()`): on_connected, on_upload_progress, on_session_started, on_step, on_click_done,
-on_undone, on_committed, on_model_reset, on_versions, on_busy and on_error(sentence).
+thread (whoever drains `jobs.tick()`): on_connected, on_upload_progress, on_session_started, on_step, on_mask,
+on_click_done, on_click_refused, on_undone, on_hand_edits, on_committed, on_model_reset, on_model_restored, on_versions,
+on_session_ended, on_busy and on_error(sentence). Every exception a Slicer call raises on the main thread ends in
+on_error too, never in a traceback on the console.
 """
 
 from __future__ import annotations
@@ -15,17 +17,18 @@ import numpy as np
 from oaims_client import geometry
 from oaims_client.errors import OaimsError
 from oaims_client.images import ImagePayload
+from oaims_client.masks import MaskDelta
+from oaims_client.results import AdaptationStep
 
+from . import volumes
 from .dependencies import DependencyError, ensure_installed
+from .errors import LogicError
 from .history import ClickHistory
 from .jobs import BackgroundJobs
+from .segment_target import SegmentTarget, ijk_to_ras, matrix_between
 from .settings import ServerSettings
 
 log = logging.getLogger("OAIMS")
-
-
-class LogicError(Exception):
-    """Something the user must change (no volume, a warped volume, a point outside it); the message says what."""
 
 
 @dataclass
@@ -33,8 +36,7 @@ class VolumeWork:
     """The volume being segmented: its nodes, its geometry in world RAS, the server session, and the mask so far."""
 
     volume_node: Any
-    segmentation_node: Any
-    segment_id: str
+    target: SegmentTarget
     workspace: str
     target_class: int
     ijk_to_world: np.ndarray
@@ -42,6 +44,16 @@ class VolumeWork:
     image: Any = None
     session: Any = None
     mask: Optional[np.ndarray] = None  # [k, j, i], the server's labels as the deltas built them
+    before_click: Optional[np.ndarray] = None  # the mask when the click in progress started
+    shown_box: Optional[tuple] = None  # the box the click in progress last wrote
+
+    @property
+    def segmentation_node(self):
+        return self.target.segmentation_node
+
+    @property
+    def segment_id(self) -> str:
+        return self.target.segment_id
 
 
 def _default_connect(url, token, root_certificates):
@@ -67,6 +79,7 @@ class OAIMSLogic:
         self.capabilities = None
         self.work: Optional[VolumeWork] = None
         self.history = ClickHistory()
+        self.reset_undo = None  # (workspace, version the last reset replaced)
 
     # --- settings ----------------------------------------------------------------------------------------------
 
@@ -118,86 +131,105 @@ class OAIMSLogic:
 
     def volume_ijk_to_world(self, volume_node) -> np.ndarray:
         """The volume's IJK -> world RAS matrix, its parent transforms included (they must be linear)."""
-        matrix = self.vtk.vtkMatrix4x4()
-        volume_node.GetIJKToRASMatrix(matrix)
-        ijk_to_ras = np.array(self.slicer.util.arrayFromVTKMatrix(matrix), dtype=float)
-        parent = volume_node.GetParentTransformNode()
-        if parent is None:
-            return ijk_to_ras
-        if not parent.IsTransformToWorldLinear():
-            raise LogicError(f"The volume '{volume_node.GetName()}' is under a non-linear transform: "
-                             "harden the transform (Data module) before segmenting it.")
-        to_world = self.vtk.vtkMatrix4x4()
-        self.slicer.vtkMRMLTransformNode.GetMatrixTransformBetweenNodes(parent, None, to_world)
-        return np.array(self.slicer.util.arrayFromVTKMatrix(to_world), dtype=float) @ ijk_to_ras
+        to_world = matrix_between(self.slicer, self.vtk, volume_node.GetParentTransformNode(), None,
+                                  f"The volume '{volume_node.GetName()}'")
+        return to_world @ ijk_to_ras(self.slicer, self.vtk, volume_node)
 
     def segment_has_content(self, segmentation_node, segment_id, volume_node) -> bool:
-        """Whether the segment already holds voxels (starting a session would replace them)."""
-        if segmentation_node is None or not segment_id:
+        """Whether the segment already holds voxels (a session keeps them outside the boxes its clicks change).
+
+        A segment Slicer cannot export (e.g. a closed-surface segmentation) counts as empty here; Start says why."""
+        if segmentation_node is None or not segment_id or volume_node is None:
             return False
-        if segmentation_node.GetSegmentation().GetSegment(segment_id) is None:
+        try:
+            if segmentation_node.GetSegmentation().GetSegment(segment_id) is None:
+                return False
+            array = self.slicer.util.arrayFromSegmentBinaryLabelmap(segmentation_node, segment_id, volume_node)
+        except Exception as error:  # a Slicer RuntimeError: Start reports the reason
+            log.info("OAIMS: cannot read segment %s: %s", segment_id, error)
             return False
-        array = self.slicer.util.arrayFromSegmentBinaryLabelmap(segmentation_node, segment_id, volume_node)
         return array is not None and bool(np.any(array))
 
     def next_volume(self, current):
-        """The scalar volume after `current` in the scene (label maps skipped), or None at the end."""
-        volumes = [n for n in self.slicer.util.getNodesByClass("vtkMRMLScalarVolumeNode")
-                   if not n.IsA("vtkMRMLLabelMapVolumeNode")]
-        ids = [n.GetID() for n in volumes]
+        """The segmentable volume after `current` in the scene (see volumes.py), or None at the end."""
+        candidates = volumes.segmentable(self.slicer)
+        ids = [n.GetID() for n in candidates]
         if current is None or current.GetID() not in ids:
-            return volumes[0] if volumes else None
+            return candidates[0] if candidates else None
         at = ids.index(current.GetID())
-        return volumes[at + 1] if at + 1 < len(volumes) else None
+        return candidates[at + 1] if at + 1 < len(candidates) else None
 
-    # --- a volume ----------------------------------------------------------------------------------------------
+    # --- a volume ---------------------------------------------------------------------------------------------
 
-    def start(self, volume_node, segmentation_node=None, segment_id: str = "", workspace: str = "", target_class: int = 1):
+    def start(self, volume_node, segmentation_node=None, segment_id: str = "", workspace: str = "", target_class: int = 1,
+              from_segment: bool = False):
         """Uploads the volume (free when the server already has it) and opens a session; on_session_started follows.
 
-        The segment is emptied, since a session starts from an empty mask; a missing segmentation or segment is created.
-        """
+        The chosen segment is kept as it is: clicks replace it only inside the boxes their masks change. With
+        `from_segment`, its voxels also travel as the session's first mask, so the server starts from them (the base
+        its clicks change, and what it learns from at Accept). With no segmentation or segment chosen, one is
+        created. Nothing of the user's scene is moved."""
         try:
             self._require_client()
-            if volume_node is None:
-                raise LogicError("Choose a volume to segment.")
+            volumes.check(volume_node)
             workspace = workspace or self._default_workspace()
             ijk_to_world = self.volume_ijk_to_world(volume_node)
             # A copy: the worker reads it while the scene may change the node's own array.
             voxels = np.array(self.slicer.util.arrayFromVolume(volume_node), copy=True)
-            if voxels.ndim not in (3, 4):
-                raise LogicError(f"The volume '{volume_node.GetName()}' has no voxels.")
-            segmentation_node, segment_id = self._prepare_segment(volume_node, segmentation_node, segment_id)
-        except LogicError as error:
-            self._notify("error", str(error))
+            if voxels.ndim != 3 or voxels.size == 0:
+                raise LogicError(f"The volume '{volume_node.GetName()}' has no 3D voxel array.")
+            target = SegmentTarget.prepare(self.slicer, self.vtk, volume_node, segmentation_node, segment_id, self._segment_name())
+            initial = self._segment_as_mask(target, volume_node, voxels.shape, target_class) if from_segment else None
+        except Exception as error:  # LogicError, or a Slicer call's own exception
+            self._report(error)
             return
-        depth, height, width = voxels.shape[:3]
-        work = VolumeWork(volume_node, segmentation_node, segment_id, workspace, target_class, ijk_to_world, (width, height, depth))
-        self._write_segment(work, np.zeros((depth, height, width), dtype=np.uint8), None)
+        depth, height, width = voxels.shape
+        work = VolumeWork(volume_node, target, workspace, target_class, ijk_to_world, (width, height, depth))
         payload = ImagePayload.from_array(voxels, ijk_to_world)
         client, name = self.client, volume_node.GetName()
-        old = self.work
+        self.end_session()
 
         def job(ctx):
-            if old is not None and old.session is not None:
-                _close_quietly(old.session)
             image = client.upload(payload, name=name, progress=lambda sent, total: ctx.post(self._notify, "upload_progress", sent, total))
-            return image, client.open_session(image, workspace, target_class)
+            if initial is None:
+                return image, client.open_session(image, workspace, target_class)
+            return image, client.open_session(image, workspace, target_class, initial_mask=initial)
 
         def done(result):
             work.image, work.session = result
-            work.mask = np.zeros((depth, height, width), dtype=np.uint8)
+            work.mask = np.zeros((depth, height, width), dtype=np.uint8) if initial is None else initial
             self.work = work
             self.history.clear()
             self._notify("session_started", work)
 
-        self.work = None
         self._submit(job, done)
+
+    def _segment_as_mask(self, target: SegmentTarget, volume_node, shape, target_class: int) -> Optional[np.ndarray]:
+        """The segment's voxels as class labels in the volume's grid (one export), or None when it holds none."""
+        segment = target.read(volume_node)
+        if segment.shape != shape:
+            raise LogicError(f"The segment could not be read in the grid of '{volume_node.GetName()}' "
+                             f"({segment.shape} instead of {shape}); start without it.")
+        if not segment.any():
+            return None
+        return np.where(segment != 0, target_class, 0).astype(np.uint8)
+
+    def end_session(self):
+        """Forgets the volume in progress (scene closed, another volume started): its session closes on the server."""
+        old, self.work = self.work, None
+        self.history.clear()
+        if old is not None and old.session is not None:
+            session = old.session
+            self.jobs.submit(lambda ctx: _close_quietly(session), lambda _: None,
+                             lambda error: log.info("OAIMS: closing a session: %s", error))
+            self._notify("session_ended", old)
 
     def click_at(self, ras: Sequence[float], positive: bool, views: Sequence[geometry.SliceView] = (),
                  preferred_view: Optional[str] = None, axis: Optional[int] = None):
         """A point placed at world `ras` becomes a click on the voxel under it, on the slice axis of the view it was
-        placed in (see geometry.slice_axis); the delta is written into the segment, then on_click_done(record, result)."""
+        placed in (see geometry.slice_axis). Returns the click's record, or None when it is refused at once (then
+        on_error says why). The server streams mask events (each replaces the one shown before: see _show_click_mask)
+        and steps; then on_click_done(record, result), or on_click_refused(record) and on_error when the call fails."""
         work = self.work
         try:
             if work is None or work.session is None:
@@ -209,30 +241,56 @@ class OAIMSLogic:
                 axis = geometry.slice_axis(work.ijk_to_world, ras, views, preferred_view)
         except LogicError as error:
             self._notify("error", str(error))
-            return
+            return None
         record = self.history.start(positive, axis, voxel)
         session = work.session
 
         def job(ctx):
-            return session.click(axis, voxel, positive, on_step=lambda step: ctx.post(self._on_step, record, step))
+            events = session.iter_click(axis, voxel, positive)
+            while True:
+                try:
+                    event = next(events)
+                except StopIteration as finished:
+                    return finished.value
+                if isinstance(event, AdaptationStep):
+                    ctx.post(self._on_step, record, event)
+                else:
+                    delta = event if isinstance(event, MaskDelta) else getattr(event, "delta", None)
+                    if isinstance(delta, MaskDelta):
+                        ctx.post(self._on_mask_event, work, record, delta)
 
         def done(result):
             record.total_ms = result.latency.total_ms or result.round_trip_ms
             record.model_version = result.model_version
             if self.work is work:
-                self._apply(work, result.delta)
+                try:
+                    self._show_click_mask(work, result.delta)
+                finally:
+                    work.before_click, work.shown_box = None, None  # the next click starts from here
             self._notify("click_done", record, result)
 
         def failed(error):
             if record in self.history.clicks:
                 self.history.clicks.remove(record)
-            self._report(error)
+            try:
+                if self.work is work and work.before_click is not None:
+                    self._show_click_mask(work, None)  # back to the mask before the refused click
+            finally:
+                work.before_click, work.shown_box = None, None
+                self._notify("click_refused", record)
+                self._report(error)
 
         self._submit(job, done, failed)
+        return record
 
     def _on_step(self, record, step):
         record.steps.append(step)
         self._notify("step", record, step)
+
+    def _on_mask_event(self, work, record, delta):
+        if self.work is work:
+            self._show_click_mask(work, delta)
+            self._notify("mask", record, delta)
 
     def undo(self):
         """Takes back the last click (mask and weight update); on_undone(result) follows."""
@@ -250,13 +308,24 @@ class OAIMSLogic:
         self._submit(lambda ctx: work.session.undo(), done)
 
     def accept(self):
-        """Commits the mask (post-interaction adaptation, streamed as on_step(None, step)) and closes the session."""
+        """Commits the segment as the user left it (post-interaction adaptation, streamed as on_step(None, step)) and
+        closes the session.
+
+        The segment is left as the user made it. When its voxels differ from the server's mask (edits made by hand,
+        e.g. in the Segment Editor), on_hand_edits(voxels) says how many, and the edited mask travels with the
+        commit (only the box around the edits), so the model learns from what the user accepted."""
         work = self._session_work()
         if work is None:
             return
+        final, edits = self.accepted_mask(work)
+        self._notify("hand_edits", edits)
 
         def job(ctx):
-            result = work.session.commit(on_step=lambda step: ctx.post(self._on_commit_step, step))
+            on_step = lambda step: ctx.post(self._on_commit_step, step)  # noqa: E731
+            if final is None:
+                result = work.session.commit(on_step=on_step)
+            else:
+                result = work.session.commit(on_step=on_step, final_mask=final, base=work.mask)
             _close_quietly(work.session)
             return result
 
@@ -268,17 +337,68 @@ class OAIMSLogic:
         self.history.commit_steps = []
         self._submit(job, done)
 
+    def accepted_mask(self, work: VolumeWork):
+        """The server's mask with the segment's hand edits in it, and how many voxels they are: (None, 0) when the
+        segment equals the server's mask or cannot be read (one export of the segment; a failure is only logged).
+        Labels of other classes the server's mask holds stay; the segment decides only where the target class is."""
+        try:
+            segment = work.target.read(work.volume_node)
+        except Exception as error:  # a Slicer export failure must not stop the commit
+            log.info("OAIMS: cannot read the segment to compare: %s", error)
+            return None, 0
+        if segment.shape != work.mask.shape:
+            return None, 0
+        inside, target = segment != 0, work.mask == work.target_class
+        edits = int(np.count_nonzero(inside != target))
+        if edits == 0:
+            return None, 0
+        final = work.mask.copy()
+        final[inside & ~target] = work.target_class
+        final[~inside & target] = 0
+        return final, edits
+
     def _on_commit_step(self, step):
         self.history.commit_steps.append(step)
         self._notify("step", None, step)
 
     def reset_model(self, workspace: str = ""):
-        """Back to the source weights (a new version); on_model_reset(workspace_info) follows."""
+        """Back to the source weights (a new version); on_model_reset(workspace_info) follows. The version it
+        replaced is remembered, so that `undo_reset` can bring it back."""
         if not self._check_client():
             return
-        name = self._workspace_or_current(workspace)
+        try:
+            name = self._workspace_or_current(workspace)
+        except LogicError as error:
+            self._report(error)
+            return
         client = self.client
-        self._submit(lambda ctx: client.reset(name), lambda info: self._notify("model_reset", info))
+
+        def job(ctx):
+            before = client.workspace(name).model_version
+            return before, client.reset(name)
+
+        def done(result):
+            before, info = result
+            self.reset_undo = (name, before)
+            self._notify("model_reset", info)
+
+        self._submit(job, done)
+
+    def undo_reset(self):
+        """Restores the version the last Reset replaced (the workspace's rollback: a new version with its weights);
+        on_model_restored(workspace_info) follows."""
+        if not self._check_client():
+            return
+        if self.reset_undo is None:
+            self._notify("error", "There is no reset to undo.")
+            return
+        (name, version), client = self.reset_undo, self.client
+
+        def done(info):
+            self.reset_undo = None
+            self._notify("model_restored", info)
+
+        self._submit(lambda ctx: client.rollback(name, version), done)
 
     def load_versions(self, workspace: str = ""):
         """Asks for the workspace's version history; on_versions(history) follows."""
@@ -297,7 +417,7 @@ class OAIMSLogic:
                          lambda error: log.info("OAIMS heartbeat failed: %s", error))
 
     def shutdown(self):
-        """Closes the session and the connection (module cleanup); waits briefly for the worker."""
+        """Closes the session and the connection (module cleanup, Reload); the worker thread ends after that job."""
         work, client = self.work, self.client
         self.work, self.client = None, None
 
@@ -312,20 +432,6 @@ class OAIMSLogic:
 
     # --- segment writes (main thread) --------------------------------------------------------------------------
 
-    def _prepare_segment(self, volume_node, segmentation_node, segment_id):
-        scene = self.slicer.mrmlScene
-        if segmentation_node is None:
-            segmentation_node = scene.AddNewNodeByClass("vtkMRMLSegmentationNode", f"{volume_node.GetName()} OAIMS")
-            segmentation_node.CreateDefaultDisplayNodes()
-        # The segment's voxels are written in the volume's IJK grid, so both must live in the same frame.
-        if segmentation_node.GetTransformNodeID() != volume_node.GetTransformNodeID():
-            segmentation_node.SetAndObserveTransformNodeID(volume_node.GetTransformNodeID())
-        segmentation_node.SetReferenceImageGeometryParameterFromVolumeNode(volume_node)
-        segmentation = segmentation_node.GetSegmentation()
-        if not segment_id or segmentation.GetSegment(segment_id) is None:
-            segment_id = segmentation.AddEmptySegment("", self._segment_name())
-        return segmentation_node, segment_id
-
     def _segment_name(self) -> str:
         model = self.capabilities.models[0] if self.capabilities and self.capabilities.models else None
         if model is not None and len(model.class_names) > 1:
@@ -337,21 +443,25 @@ class OAIMSLogic:
         if delta.is_empty:
             return
         delta.apply_to(work.mask)
-        self._write_segment(work, work.mask, delta.slices)
+        self._write_box(work, delta.slices)
 
-    def _write_segment(self, work: VolumeWork, labels: np.ndarray, box):
-        util = self.slicer.util
-        if box is None:
-            array = (labels == work.target_class).astype(np.uint8)
-        else:
-            current = util.arrayFromSegmentBinaryLabelmap(work.segmentation_node, work.segment_id, work.volume_node)
-            if current is None or current.shape != labels.shape:
-                array = np.zeros(labels.shape, dtype=np.uint8)
-            else:
-                array = np.array(current, dtype=np.uint8, copy=True)
-            # Slicer arrays are [k, j, i], as the mask is: the box's slices apply unchanged.
-            array[box] = labels[box] == work.target_class
-        util.updateSegmentBinaryLabelmapFromArray(array, work.segmentation_node, work.segment_id, work.volume_node)
+    def _show_click_mask(self, work: VolumeWork, delta: Optional[MaskDelta]):
+        """Shows one mask of the click in progress, replacing the one shown before it (the server may send a first
+        mask, then a refined one; each is a change from the mask before the click). None shows that mask again."""
+        if work.before_click is None:
+            work.before_click = work.mask.copy()
+        boxes = [box for box in (work.shown_box, None if delta is None or delta.is_empty else delta.slices) if box]
+        if not boxes:
+            return
+        union = tuple(slice(min(b[axis].start for b in boxes), max(b[axis].stop for b in boxes)) for axis in range(3))
+        work.mask[union] = work.before_click[union]
+        if delta is not None:
+            delta.apply_to(work.mask)
+        work.shown_box = None if delta is None or delta.is_empty else delta.slices
+        self._write_box(work, union)
+
+    def _write_box(self, work: VolumeWork, box):
+        work.target.write_box(work.mask[box] == work.target_class, box)
 
     # --- plumbing ----------------------------------------------------------------------------------------------
 
@@ -389,6 +499,8 @@ class OAIMSLogic:
             def run(value):
                 try:
                     callback(value)
+                except Exception as error:  # a Slicer call failed on the main thread: the user reads why
+                    self._report(error)
                 finally:
                     self._notify("busy", self.jobs.pending > 1)  # the job being reported still counts
             return run
@@ -400,8 +512,14 @@ class OAIMSLogic:
 
     def _notify(self, event: str, *args):
         handler = getattr(self.listener, "on_" + event, None)
-        if handler is not None:
+        if handler is None:
+            return
+        try:
             handler(*args)
+        except Exception as error:  # the panel failed to show something: say so once, never recursively
+            log.exception("OAIMS: the panel failed on %s", event)
+            if event != "error":
+                self._notify("error", user_sentence(error))
 
 
 def user_sentence(error: BaseException) -> str:

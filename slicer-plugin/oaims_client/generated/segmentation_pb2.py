@@ -15,7 +15,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from . import common_pb2 as oaims_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1boaims/v1/segmentation.proto\x12\x08oaims.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x15oaims/v1/common.proto\"\x18\n\x16GetCapabilitiesRequest\"\xbd\x01\n\x0c\x43\x61pabilities\x12\x16\n\x0eserver_version\x18\x01 \x01(\t\x12\x0e\n\x06\x64\x65vice\x18\x02 \x01(\t\x12#\n\x06models\x18\x03 \x03(\x0b\x32\x13.oaims.v1.ModelInfo\x12\x12\n\nstrategies\x18\x04 \x03(\t\x12 \n\x06limits\x18\x05 \x01(\x0b\x32\x10.oaims.v1.Limits\x12\x12\n\nworkspaces\x18\x06 \x03(\t\x12\x16\n\x0etoken_required\x18\x07 \x01(\x08\"\xcb\x01\n\tModelInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04task\x18\x02 \x01(\t\x12\x13\n\x0b\x63lass_names\x18\x03 \x03(\t\x12\x16\n\x0eimage_channels\x18\x04 \x01(\x05\x12\x12\n\ninput_size\x18\x05 \x01(\x05\x12\x31\n\x07metrics\x18\x06 \x03(\x0b\x32 .oaims.v1.ModelInfo.MetricsEntry\x1a.\n\x0cMetricsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\"\xed\x02\n\x06Limits\x12\x18\n\x10max_upload_bytes\x18\x01 \x01(\x03\x12\x12\n\nmax_voxels\x18\x02 \x01(\x03\x12\x19\n\x11max_message_bytes\x18\x03 \x01(\x05\x12\x14\n\x0cmax_sessions\x18\x04 \x01(\x05\x12\x16\n\x0equeue_capacity\x18\x05 \x01(\x05\x12\x1d\n\x15\x64\x65\x66\x61ult_lease_seconds\x18\x06 \x01(\x05\x12\x19\n\x11max_lease_seconds\x18\x07 \x01(\x05\x12\x1a\n\x12upload_chunk_bytes\x18\x08 \x01(\x05\x12\x1b\n\x13memory_budget_bytes\x18\t \x01(\x03\x12$\n\x1csnapshot_bytes_per_workspace\x18\n \x01(\x03\x12\x1e\n\x16max_concurrent_uploads\x18\x0b \x01(\x05\x12\x1b\n\x13upload_idle_seconds\x18\x0c \x01(\x05\x12\x16\n\x0emax_workspaces\x18\r \x01(\x05\"\x8d\x01\n\x0bImageHeader\x12\x0c\n\x04\x64ims\x18\x01 \x03(\x05\x12\x10\n\x08\x63hannels\x18\x02 \x01(\x05\x12\'\n\nvoxel_type\x18\x03 \x01(\x0e\x32\x13.oaims.v1.VoxelType\x12\x12\n\nijk_to_ras\x18\x04 \x03(\x01\x12\x13\n\x0b\x66ingerprint\x18\x05 \x01(\t\x12\x0c\n\x04name\x18\x06 \x01(\t\"U\n\x12UploadImageRequest\x12\'\n\x06header\x18\x01 \x01(\x0b\x32\x15.oaims.v1.ImageHeaderH\x00\x12\x0e\n\x04\x64\x61ta\x18\x02 \x01(\x0cH\x00\x42\x06\n\x04part\"x\n\x08ImageRef\x12\x10\n\x08image_id\x18\x01 \x01(\t\x12\x0c\n\x04\x64ims\x18\x02 \x03(\x05\x12\x10\n\x08\x63hannels\x18\x03 \x01(\x05\x12\x15\n\ralready_known\x18\x04 \x01(\x08\x12\x15\n\rpayload_bytes\x18\x05 \x01(\x03\x12\x0c\n\x04name\x18\x06 \x01(\t\"$\n\x10\x46indImageRequest\x12\x10\n\x08image_id\x18\x01 \x01(\t\"E\n\x11\x46indImageResponse\x12\r\n\x05known\x18\x01 \x01(\x08\x12!\n\x05image\x18\x02 \x01(\x0b\x32\x12.oaims.v1.ImageRef\"f\n\x12OpenSessionRequest\x12\x11\n\tworkspace\x18\x01 \x01(\t\x12\x10\n\x08image_id\x18\x02 \x01(\t\x12\x14\n\x0ctarget_class\x18\x03 \x01(\x05\x12\x15\n\rlease_seconds\x18\x04 \x01(\x05\"\xf0\x01\n\x0bSessionInfo\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x11\n\tworkspace\x18\x02 \x01(\t\x12\x10\n\x08image_id\x18\x03 \x01(\t\x12\x14\n\x0ctarget_class\x18\x04 \x01(\x05\x12\x0c\n\x04\x64ims\x18\x05 \x03(\x05\x12\x15\n\rlease_seconds\x18\x06 \x01(\x05\x12.\n\nexpires_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rmodel_version\x18\x08 \x01(\x03\x12\x13\n\x0b\x63lick_count\x18\t \x01(\x05\x12\x11\n\tcommitted\x18\n \x01(\x08\"&\n\x10HeartbeatRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\"j\n\x05\x43lick\x12\x0c\n\x04\x61xis\x18\x01 \x01(\x05\x12\t\n\x01i\x18\x02 \x01(\x05\x12\t\n\x01j\x18\x03 \x01(\x05\x12\t\n\x01k\x18\x04 \x01(\x05\x12\x12\n\x08positive\x18\x05 \x01(\x08H\x00\x12\x15\n\x0b\x63lass_index\x18\x06 \x01(\x05H\x00\x42\x07\n\x05label\"E\n\x0fInteractRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x1e\n\x05\x63lick\x18\x02 \x01(\x0b\x32\x0f.oaims.v1.Click\"\x93\x01\n\rInteractEvent\x12(\n\x04step\x18\x01 \x01(\x0b\x32\x18.oaims.v1.AdaptationStepH\x00\x12$\n\x04mask\x18\x02 \x01(\x0b\x32\x14.oaims.v1.MaskUpdateH\x00\x12)\n\x04\x64one\x18\x03 \x01(\x0b\x32\x19.oaims.v1.InteractSummaryH\x00\x42\x07\n\x05\x65vent\"M\n\nMaskUpdate\x12\"\n\x05\x64\x65lta\x18\x01 \x01(\x0b\x32\x13.oaims.v1.MaskDelta\x12\x0c\n\x04\x61xis\x18\x02 \x01(\x05\x12\r\n\x05slice\x18\x03 \x01(\x05\"a\n\x0fInteractSummary\x12\x13\n\x0b\x63lick_count\x18\x01 \x01(\x05\x12\x15\n\rmodel_version\x18\x02 \x01(\x03\x12\"\n\x07latency\x18\x03 \x01(\x0b\x32\x11.oaims.v1.Latency\"!\n\x0bUndoRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\"\xb3\x01\n\x0cUndoResponse\x12\x0e\n\x06undone\x18\x01 \x01(\x08\x12\"\n\x05\x64\x65lta\x18\x02 \x01(\x0b\x32\x13.oaims.v1.MaskDelta\x12\x15\n\rmodel_version\x18\x03 \x01(\x03\x12\x13\n\x0b\x63lick_count\x18\x04 \x01(\x05\x12&\n\x07weights\x18\x05 \x01(\x0e\x32\x15.oaims.v1.UndoWeights\x12\x1b\n\x13weights_kept_reason\x18\x06 \x01(\t\"#\n\rCommitRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\"i\n\x0b\x43ommitEvent\x12(\n\x04step\x18\x01 \x01(\x0b\x32\x18.oaims.v1.AdaptationStepH\x00\x12\'\n\x04\x64one\x18\x02 \x01(\x0b\x32\x17.oaims.v1.CommitSummaryH\x00\x42\x07\n\x05\x65vent\"a\n\rCommitSummary\x12\x15\n\rmodel_version\x18\x01 \x01(\x03\x12\x15\n\rsteps_applied\x18\x02 \x01(\x05\x12\"\n\x07latency\x18\x03 \x01(\x0b\x32\x11.oaims.v1.Latency\"B\n\x0eGetMaskRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x1c\n\x14max_voxels_per_chunk\x18\x02 \x01(\x05\"L\n\tMaskChunk\x12\"\n\x05\x64\x65lta\x18\x01 \x01(\x0b\x32\x13.oaims.v1.MaskDelta\x12\x0c\n\x04\x64ims\x18\x02 \x03(\x05\x12\r\n\x05index\x18\x03 \x01(\x05\")\n\x13\x43loseSessionRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\">\n\x14\x43loseSessionResponse\x12\x13\n\x0b\x63lick_count\x18\x01 \x01(\x05\x12\x11\n\tcommitted\x18\x02 \x01(\x08*k\n\tVoxelType\x12\x1a\n\x16VOXEL_TYPE_UNSPECIFIED\x10\x00\x12\x14\n\x10VOXEL_TYPE_UINT8\x10\x01\x12\x14\n\x10VOXEL_TYPE_INT16\x10\x02\x12\x16\n\x12VOXEL_TYPE_FLOAT32\x10\x03*y\n\x0bUndoWeights\x12\x1c\n\x18UNDO_WEIGHTS_UNSPECIFIED\x10\x00\x12\x1a\n\x16UNDO_WEIGHTS_NO_UPDATE\x10\x01\x12\x19\n\x15UNDO_WEIGHTS_RESTORED\x10\x02\x12\x15\n\x11UNDO_WEIGHTS_KEPT\x10\x03\x32\xa8\x05\n\x0cSegmentation\x12K\n\x0fGetCapabilities\x12 .oaims.v1.GetCapabilitiesRequest\x1a\x16.oaims.v1.Capabilities\x12\x44\n\tFindImage\x12\x1a.oaims.v1.FindImageRequest\x1a\x1b.oaims.v1.FindImageResponse\x12\x41\n\x0bUploadImage\x12\x1c.oaims.v1.UploadImageRequest\x1a\x12.oaims.v1.ImageRef(\x01\x12\x42\n\x0bOpenSession\x12\x1c.oaims.v1.OpenSessionRequest\x1a\x15.oaims.v1.SessionInfo\x12>\n\tHeartbeat\x12\x1a.oaims.v1.HeartbeatRequest\x1a\x15.oaims.v1.SessionInfo\x12@\n\x08Interact\x12\x19.oaims.v1.InteractRequest\x1a\x17.oaims.v1.InteractEvent0\x01\x12\x35\n\x04Undo\x12\x15.oaims.v1.UndoRequest\x1a\x16.oaims.v1.UndoResponse\x12:\n\x06\x43ommit\x12\x17.oaims.v1.CommitRequest\x1a\x15.oaims.v1.CommitEvent0\x01\x12:\n\x07GetMask\x12\x18.oaims.v1.GetMaskRequest\x1a\x13.oaims.v1.MaskChunk0\x01\x12M\n\x0c\x43loseSession\x12\x1d.oaims.v1.CloseSessionRequest\x1a\x1e.oaims.v1.CloseSessionResponseB\x13\xaa\x02\x10Oaims.Service.V1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1boaims/v1/segmentation.proto\x12\x08oaims.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x15oaims/v1/common.proto\"\x18\n\x16GetCapabilitiesRequest\"\xbd\x01\n\x0c\x43\x61pabilities\x12\x16\n\x0eserver_version\x18\x01 \x01(\t\x12\x0e\n\x06\x64\x65vice\x18\x02 \x01(\t\x12#\n\x06models\x18\x03 \x03(\x0b\x32\x13.oaims.v1.ModelInfo\x12\x12\n\nstrategies\x18\x04 \x03(\t\x12 \n\x06limits\x18\x05 \x01(\x0b\x32\x10.oaims.v1.Limits\x12\x12\n\nworkspaces\x18\x06 \x03(\t\x12\x16\n\x0etoken_required\x18\x07 \x01(\x08\"\xcb\x01\n\tModelInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04task\x18\x02 \x01(\t\x12\x13\n\x0b\x63lass_names\x18\x03 \x03(\t\x12\x16\n\x0eimage_channels\x18\x04 \x01(\x05\x12\x12\n\ninput_size\x18\x05 \x01(\x05\x12\x31\n\x07metrics\x18\x06 \x03(\x0b\x32 .oaims.v1.ModelInfo.MetricsEntry\x1a.\n\x0cMetricsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\"\xed\x02\n\x06Limits\x12\x18\n\x10max_upload_bytes\x18\x01 \x01(\x03\x12\x12\n\nmax_voxels\x18\x02 \x01(\x03\x12\x19\n\x11max_message_bytes\x18\x03 \x01(\x05\x12\x14\n\x0cmax_sessions\x18\x04 \x01(\x05\x12\x16\n\x0equeue_capacity\x18\x05 \x01(\x05\x12\x1d\n\x15\x64\x65\x66\x61ult_lease_seconds\x18\x06 \x01(\x05\x12\x19\n\x11max_lease_seconds\x18\x07 \x01(\x05\x12\x1a\n\x12upload_chunk_bytes\x18\x08 \x01(\x05\x12\x1b\n\x13memory_budget_bytes\x18\t \x01(\x03\x12$\n\x1csnapshot_bytes_per_workspace\x18\n \x01(\x03\x12\x1e\n\x16max_concurrent_uploads\x18\x0b \x01(\x05\x12\x1b\n\x13upload_idle_seconds\x18\x0c \x01(\x05\x12\x16\n\x0emax_workspaces\x18\r \x01(\x05\"\x8d\x01\n\x0bImageHeader\x12\x0c\n\x04\x64ims\x18\x01 \x03(\x05\x12\x10\n\x08\x63hannels\x18\x02 \x01(\x05\x12\'\n\nvoxel_type\x18\x03 \x01(\x0e\x32\x13.oaims.v1.VoxelType\x12\x12\n\nijk_to_ras\x18\x04 \x03(\x01\x12\x13\n\x0b\x66ingerprint\x18\x05 \x01(\t\x12\x0c\n\x04name\x18\x06 \x01(\t\"U\n\x12UploadImageRequest\x12\'\n\x06header\x18\x01 \x01(\x0b\x32\x15.oaims.v1.ImageHeaderH\x00\x12\x0e\n\x04\x64\x61ta\x18\x02 \x01(\x0cH\x00\x42\x06\n\x04part\"x\n\x08ImageRef\x12\x10\n\x08image_id\x18\x01 \x01(\t\x12\x0c\n\x04\x64ims\x18\x02 \x03(\x05\x12\x10\n\x08\x63hannels\x18\x03 \x01(\x05\x12\x15\n\ralready_known\x18\x04 \x01(\x08\x12\x15\n\rpayload_bytes\x18\x05 \x01(\x03\x12\x0c\n\x04name\x18\x06 \x01(\t\"$\n\x10\x46indImageRequest\x12\x10\n\x08image_id\x18\x01 \x01(\t\"E\n\x11\x46indImageResponse\x12\r\n\x05known\x18\x01 \x01(\x08\x12!\n\x05image\x18\x02 \x01(\x0b\x32\x12.oaims.v1.ImageRef\"\x91\x01\n\x12OpenSessionRequest\x12\x11\n\tworkspace\x18\x01 \x01(\t\x12\x10\n\x08image_id\x18\x02 \x01(\t\x12\x14\n\x0ctarget_class\x18\x03 \x01(\x05\x12\x15\n\rlease_seconds\x18\x04 \x01(\x05\x12)\n\x0cinitial_mask\x18\x05 \x03(\x0b\x32\x13.oaims.v1.MaskDelta\"\xf0\x01\n\x0bSessionInfo\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x11\n\tworkspace\x18\x02 \x01(\t\x12\x10\n\x08image_id\x18\x03 \x01(\t\x12\x14\n\x0ctarget_class\x18\x04 \x01(\x05\x12\x0c\n\x04\x64ims\x18\x05 \x03(\x05\x12\x15\n\rlease_seconds\x18\x06 \x01(\x05\x12.\n\nexpires_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rmodel_version\x18\x08 \x01(\x03\x12\x13\n\x0b\x63lick_count\x18\t \x01(\x05\x12\x11\n\tcommitted\x18\n \x01(\x08\"&\n\x10HeartbeatRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\"j\n\x05\x43lick\x12\x0c\n\x04\x61xis\x18\x01 \x01(\x05\x12\t\n\x01i\x18\x02 \x01(\x05\x12\t\n\x01j\x18\x03 \x01(\x05\x12\t\n\x01k\x18\x04 \x01(\x05\x12\x12\n\x08positive\x18\x05 \x01(\x08H\x00\x12\x15\n\x0b\x63lass_index\x18\x06 \x01(\x05H\x00\x42\x07\n\x05label\"E\n\x0fInteractRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x1e\n\x05\x63lick\x18\x02 \x01(\x0b\x32\x0f.oaims.v1.Click\"\x93\x01\n\rInteractEvent\x12(\n\x04step\x18\x01 \x01(\x0b\x32\x18.oaims.v1.AdaptationStepH\x00\x12$\n\x04mask\x18\x02 \x01(\x0b\x32\x14.oaims.v1.MaskUpdateH\x00\x12)\n\x04\x64one\x18\x03 \x01(\x0b\x32\x19.oaims.v1.InteractSummaryH\x00\x42\x07\n\x05\x65vent\"M\n\nMaskUpdate\x12\"\n\x05\x64\x65lta\x18\x01 \x01(\x0b\x32\x13.oaims.v1.MaskDelta\x12\x0c\n\x04\x61xis\x18\x02 \x01(\x05\x12\r\n\x05slice\x18\x03 \x01(\x05\"a\n\x0fInteractSummary\x12\x13\n\x0b\x63lick_count\x18\x01 \x01(\x05\x12\x15\n\rmodel_version\x18\x02 \x01(\x03\x12\"\n\x07latency\x18\x03 \x01(\x0b\x32\x11.oaims.v1.Latency\"!\n\x0bUndoRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\"\xb3\x01\n\x0cUndoResponse\x12\x0e\n\x06undone\x18\x01 \x01(\x08\x12\"\n\x05\x64\x65lta\x18\x02 \x01(\x0b\x32\x13.oaims.v1.MaskDelta\x12\x15\n\rmodel_version\x18\x03 \x01(\x03\x12\x13\n\x0b\x63lick_count\x18\x04 \x01(\x05\x12&\n\x07weights\x18\x05 \x01(\x0e\x32\x15.oaims.v1.UndoWeights\x12\x1b\n\x13weights_kept_reason\x18\x06 \x01(\t\"L\n\rCommitRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\'\n\nfinal_mask\x18\x02 \x03(\x0b\x32\x13.oaims.v1.MaskDelta\"i\n\x0b\x43ommitEvent\x12(\n\x04step\x18\x01 \x01(\x0b\x32\x18.oaims.v1.AdaptationStepH\x00\x12\'\n\x04\x64one\x18\x02 \x01(\x0b\x32\x17.oaims.v1.CommitSummaryH\x00\x42\x07\n\x05\x65vent\"a\n\rCommitSummary\x12\x15\n\rmodel_version\x18\x01 \x01(\x03\x12\x15\n\rsteps_applied\x18\x02 \x01(\x05\x12\"\n\x07latency\x18\x03 \x01(\x0b\x32\x11.oaims.v1.Latency\"B\n\x0eGetMaskRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x1c\n\x14max_voxels_per_chunk\x18\x02 \x01(\x05\"L\n\tMaskChunk\x12\"\n\x05\x64\x65lta\x18\x01 \x01(\x0b\x32\x13.oaims.v1.MaskDelta\x12\x0c\n\x04\x64ims\x18\x02 \x03(\x05\x12\r\n\x05index\x18\x03 \x01(\x05\")\n\x13\x43loseSessionRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\">\n\x14\x43loseSessionResponse\x12\x13\n\x0b\x63lick_count\x18\x01 \x01(\x05\x12\x11\n\tcommitted\x18\x02 \x01(\x08*k\n\tVoxelType\x12\x1a\n\x16VOXEL_TYPE_UNSPECIFIED\x10\x00\x12\x14\n\x10VOXEL_TYPE_UINT8\x10\x01\x12\x14\n\x10VOXEL_TYPE_INT16\x10\x02\x12\x16\n\x12VOXEL_TYPE_FLOAT32\x10\x03*y\n\x0bUndoWeights\x12\x1c\n\x18UNDO_WEIGHTS_UNSPECIFIED\x10\x00\x12\x1a\n\x16UNDO_WEIGHTS_NO_UPDATE\x10\x01\x12\x19\n\x15UNDO_WEIGHTS_RESTORED\x10\x02\x12\x15\n\x11UNDO_WEIGHTS_KEPT\x10\x03\x32\xa8\x05\n\x0cSegmentation\x12K\n\x0fGetCapabilities\x12 .oaims.v1.GetCapabilitiesRequest\x1a\x16.oaims.v1.Capabilities\x12\x44\n\tFindImage\x12\x1a.oaims.v1.FindImageRequest\x1a\x1b.oaims.v1.FindImageResponse\x12\x41\n\x0bUploadImage\x12\x1c.oaims.v1.UploadImageRequest\x1a\x12.oaims.v1.ImageRef(\x01\x12\x42\n\x0bOpenSession\x12\x1c.oaims.v1.OpenSessionRequest\x1a\x15.oaims.v1.SessionInfo\x12>\n\tHeartbeat\x12\x1a.oaims.v1.HeartbeatRequest\x1a\x15.oaims.v1.SessionInfo\x12@\n\x08Interact\x12\x19.oaims.v1.InteractRequest\x1a\x17.oaims.v1.InteractEvent0\x01\x12\x35\n\x04Undo\x12\x15.oaims.v1.UndoRequest\x1a\x16.oaims.v1.UndoResponse\x12:\n\x06\x43ommit\x12\x17.oaims.v1.CommitRequest\x1a\x15.oaims.v1.CommitEvent0\x01\x12:\n\x07GetMask\x12\x18.oaims.v1.GetMaskRequest\x1a\x13.oaims.v1.MaskChunk0\x01\x12M\n\x0c\x43loseSession\x12\x1d.oaims.v1.CloseSessionRequest\x1a\x1e.oaims.v1.CloseSessionResponseB\x13\xaa\x02\x10Oaims.Service.V1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'oaims.v1.segmentation_pb2', globals())
@@ -25,10 +25,10 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   DESCRIPTOR._serialized_options = b'\252\002\020Oaims.Service.V1'
   _MODELINFO_METRICSENTRY._options = None
   _MODELINFO_METRICSENTRY._serialized_options = b'8\001'
-  _VOXELTYPE._serialized_start=2958
-  _VOXELTYPE._serialized_end=3065
-  _UNDOWEIGHTS._serialized_start=3067
-  _UNDOWEIGHTS._serialized_end=3188
+  _VOXELTYPE._serialized_start=3043
+  _VOXELTYPE._serialized_end=3150
+  _UNDOWEIGHTS._serialized_start=3152
+  _UNDOWEIGHTS._serialized_end=3273
   _GETCAPABILITIESREQUEST._serialized_start=97
   _GETCAPABILITIESREQUEST._serialized_end=121
   _CAPABILITIES._serialized_start=124
@@ -49,40 +49,40 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _FINDIMAGEREQUEST._serialized_end=1278
   _FINDIMAGERESPONSE._serialized_start=1280
   _FINDIMAGERESPONSE._serialized_end=1349
-  _OPENSESSIONREQUEST._serialized_start=1351
-  _OPENSESSIONREQUEST._serialized_end=1453
-  _SESSIONINFO._serialized_start=1456
-  _SESSIONINFO._serialized_end=1696
-  _HEARTBEATREQUEST._serialized_start=1698
-  _HEARTBEATREQUEST._serialized_end=1736
-  _CLICK._serialized_start=1738
-  _CLICK._serialized_end=1844
-  _INTERACTREQUEST._serialized_start=1846
-  _INTERACTREQUEST._serialized_end=1915
-  _INTERACTEVENT._serialized_start=1918
-  _INTERACTEVENT._serialized_end=2065
-  _MASKUPDATE._serialized_start=2067
-  _MASKUPDATE._serialized_end=2144
-  _INTERACTSUMMARY._serialized_start=2146
-  _INTERACTSUMMARY._serialized_end=2243
-  _UNDOREQUEST._serialized_start=2245
-  _UNDOREQUEST._serialized_end=2278
-  _UNDORESPONSE._serialized_start=2281
-  _UNDORESPONSE._serialized_end=2460
-  _COMMITREQUEST._serialized_start=2462
-  _COMMITREQUEST._serialized_end=2497
-  _COMMITEVENT._serialized_start=2499
-  _COMMITEVENT._serialized_end=2604
-  _COMMITSUMMARY._serialized_start=2606
-  _COMMITSUMMARY._serialized_end=2703
-  _GETMASKREQUEST._serialized_start=2705
-  _GETMASKREQUEST._serialized_end=2771
-  _MASKCHUNK._serialized_start=2773
-  _MASKCHUNK._serialized_end=2849
-  _CLOSESESSIONREQUEST._serialized_start=2851
-  _CLOSESESSIONREQUEST._serialized_end=2892
-  _CLOSESESSIONRESPONSE._serialized_start=2894
-  _CLOSESESSIONRESPONSE._serialized_end=2956
-  _SEGMENTATION._serialized_start=3191
-  _SEGMENTATION._serialized_end=3871
+  _OPENSESSIONREQUEST._serialized_start=1352
+  _OPENSESSIONREQUEST._serialized_end=1497
+  _SESSIONINFO._serialized_start=1500
+  _SESSIONINFO._serialized_end=1740
+  _HEARTBEATREQUEST._serialized_start=1742
+  _HEARTBEATREQUEST._serialized_end=1780
+  _CLICK._serialized_start=1782
+  _CLICK._serialized_end=1888
+  _INTERACTREQUEST._serialized_start=1890
+  _INTERACTREQUEST._serialized_end=1959
+  _INTERACTEVENT._serialized_start=1962
+  _INTERACTEVENT._serialized_end=2109
+  _MASKUPDATE._serialized_start=2111
+  _MASKUPDATE._serialized_end=2188
+  _INTERACTSUMMARY._serialized_start=2190
+  _INTERACTSUMMARY._serialized_end=2287
+  _UNDOREQUEST._serialized_start=2289
+  _UNDOREQUEST._serialized_end=2322
+  _UNDORESPONSE._serialized_start=2325
+  _UNDORESPONSE._serialized_end=2504
+  _COMMITREQUEST._serialized_start=2506
+  _COMMITREQUEST._serialized_end=2582
+  _COMMITEVENT._serialized_start=2584
+  _COMMITEVENT._serialized_end=2689
+  _COMMITSUMMARY._serialized_start=2691
+  _COMMITSUMMARY._serialized_end=2788
+  _GETMASKREQUEST._serialized_start=2790
+  _GETMASKREQUEST._serialized_end=2856
+  _MASKCHUNK._serialized_start=2858
+  _MASKCHUNK._serialized_end=2934
+  _CLOSESESSIONREQUEST._serialized_start=2936
+  _CLOSESESSIONREQUEST._serialized_end=2977
+  _CLOSESESSIONRESPONSE._serialized_start=2979
+  _CLOSESESSIONRESPONSE._serialized_end=3041
+  _SEGMENTATION._serialized_start=3276
+  _SEGMENTATION._serialized_end=3956
 # @@protoc_insertion_point(module_scope)

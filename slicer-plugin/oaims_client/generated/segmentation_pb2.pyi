@@ -73,10 +73,12 @@ class CommitEvent(_message.Message):
     def __init__(self, step: _Optional[_Union[_common_pb2.AdaptationStep, _Mapping]] = ..., done: _Optional[_Union[CommitSummary, _Mapping]] = ...) -> None: ...
 
 class CommitRequest(_message.Message):
-    __slots__ = ["session_id"]
+    __slots__ = ["final_mask", "session_id"]
+    FINAL_MASK_FIELD_NUMBER: _ClassVar[int]
     SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    final_mask: _containers.RepeatedCompositeFieldContainer[_common_pb2.MaskDelta]
     session_id: str
-    def __init__(self, session_id: _Optional[str] = ...) -> None: ...
+    def __init__(self, session_id: _Optional[str] = ..., final_mask: _Optional[_Iterable[_Union[_common_pb2.MaskDelta, _Mapping]]] = ...) -> None: ...
 
 class CommitSummary(_message.Message):
     __slots__ = ["latency", "model_version", "steps_applied"]
@@ -254,16 +256,18 @@ class ModelInfo(_message.Message):
     def __init__(self, name: _Optional[str] = ..., task: _Optional[str] = ..., class_names: _Optional[_Iterable[str]] = ..., image_channels: _Optional[int] = ..., input_size: _Optional[int] = ..., metrics: _Optional[_Mapping[str, float]] = ...) -> None: ...
 
 class OpenSessionRequest(_message.Message):
-    __slots__ = ["image_id", "lease_seconds", "target_class", "workspace"]
+    __slots__ = ["image_id", "initial_mask", "lease_seconds", "target_class", "workspace"]
     IMAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    INITIAL_MASK_FIELD_NUMBER: _ClassVar[int]
     LEASE_SECONDS_FIELD_NUMBER: _ClassVar[int]
     TARGET_CLASS_FIELD_NUMBER: _ClassVar[int]
     WORKSPACE_FIELD_NUMBER: _ClassVar[int]
     image_id: str
+    initial_mask: _containers.RepeatedCompositeFieldContainer[_common_pb2.MaskDelta]
     lease_seconds: int
     target_class: int
     workspace: str
-    def __init__(self, workspace: _Optional[str] = ..., image_id: _Optional[str] = ..., target_class: _Optional[int] = ..., lease_seconds: _Optional[int] = ...) -> None: ...
+    def __init__(self, workspace: _Optional[str] = ..., image_id: _Optional[str] = ..., target_class: _Optional[int] = ..., lease_seconds: _Optional[int] = ..., initial_mask: _Optional[_Iterable[_Union[_common_pb2.MaskDelta, _Mapping]]] = ...) -> None: ...
 
 class SessionInfo(_message.Message):
     __slots__ = ["click_count", "committed", "dims", "expires_at", "image_id", "lease_seconds", "model_version", "session_id", "target_class", "workspace"]

@@ -45,6 +45,7 @@ public sealed class MalformedRequests(MalformedTarget target)
         foreach (var request in Images(random)) yield return request;
         foreach (var request in Sessions(random)) yield return request;
         foreach (var request in Clicks()) yield return request;
+        foreach (var request in Masks()) yield return request;
         foreach (var request in WorkspaceRequests(random)) yield return request;
         foreach (var request in Files(random)) yield return request;
     }
@@ -107,6 +108,39 @@ public sealed class MalformedRequests(MalformedTarget target)
         }
         foreach (var (what, click) in clicks)
             yield return Streamed("Segmentation.Interact", $"click: {what}", (i, o) => Seg(i).Interact(new InteractRequest { SessionId = target.SessionId, Click = click }, o));
+    }
+
+    // Masks sent with OpenSession (initial_mask) and Commit (final_mask) on the real session, each wrong in one way only.
+    IEnumerable<MalformedRequest> Masks()
+    {
+        int[] d = target.SessionDims;
+        var shape = new Interaction.VolumeShape(d[0], d[1], d[2]);
+        var whole = Service.Grpc.Wire.ToWire(Interaction.MaskDelta.OfBox<byte>(new byte[shape.VoxelCount], shape, shape.All));
+        V1.MaskDelta With(Action<V1.MaskDelta> change)
+        {
+            var delta = whole.Clone();
+            change(delta);
+            return delta;
+        }
+        var masks = new List<(string, V1.MaskDelta[])>
+        {
+            ("box past the image", [With(m => m.Box.MaxI = d[0])]), ("box from -1", [With(m => m.Box.MinJ = -1)]),
+            ("box over all int32", [With(m => { m.Box.MinI = int.MinValue; m.Box.MaxI = int.MaxValue; })]),
+            ("inverted box", [With(m => { m.Box.MinK = d[2] - 1; m.Box.MaxK = 0; m.Box.MinI = d[0] - 1; m.Box.MaxI = 0; })]),
+            ("no encoding", [With(m => m.Encoding = V1.MaskEncoding.Unspecified)]), ("encoding 99", [With(m => m.Encoding = (V1.MaskEncoding)99)]),
+            ("data not zlib", [With(m => m.Data = ByteString.CopyFromUtf8("no zlib here"))]), ("no data", [With(m => m.Data = ByteString.Empty)]),
+            ("label 255", [Service.Grpc.Wire.ToWire(Interaction.MaskDelta.OfBox<byte>(Enumerable.Repeat((byte)255, (int)shape.VoxelCount).ToArray(), shape, shape.All))]),
+            ("the image twice", [whole, whole]),
+        };
+        foreach (var (what, boxes) in masks)
+        {
+            var open = new OpenSessionRequest { Workspace = target.Workspace, ImageId = target.ImageId, TargetClass = 1 };
+            open.InitialMask.Add(boxes);
+            yield return Unary("Segmentation.OpenSession", $"initial_mask: {what}", (i, o) => Seg(i).OpenSessionAsync(open, o));
+            var commit = new CommitRequest { SessionId = target.SessionId };
+            commit.FinalMask.Add(boxes);
+            yield return Streamed("Segmentation.Commit", $"final_mask: {what}", (i, o) => Seg(i).Commit(commit, o));
+        }
     }
 
     Click ClickAt(int axis, int? i = null, int? j = null, int? k = null, bool label = true, int? classIndex = null)

@@ -63,7 +63,8 @@ public sealed class SegmentationService(Sidecar sidecar, ILogger<SegmentationSer
     }
 
     public override Task<SessionInfo> OpenSession(OpenSessionRequest request, ServerCallContext context) =>
-        Task.FromResult(Wire.ToWire(sidecar.OpenSession(request.Workspace, request.ImageId, request.TargetClass, request.LeaseSeconds)));
+        Task.FromResult(Wire.ToWire(sidecar.OpenSession(request.Workspace, request.ImageId, request.TargetClass, request.LeaseSeconds,
+            Wire.FromWire(request.InitialMask, "the initial mask"))));
 
     public override Task<SessionInfo> Heartbeat(HeartbeatRequest request, ServerCallContext context) =>
         Task.FromResult(Wire.ToWire(sidecar.Session(request.SessionId)));
@@ -105,8 +106,9 @@ public sealed class SegmentationService(Sidecar sidecar, ILogger<SegmentationSer
     {
         long started = Stopwatch.GetTimestamp();
         var session = sidecar.Session(request.SessionId);
+        var finalMask = Wire.FromWire(request.FinalMask, "the final mask");
         var work = await StepRelay.RunAsync(
-            report => sidecar.CommitAsync(session.Id, report, context.CancellationToken),
+            report => sidecar.CommitAsync(session.Id, report, context.CancellationToken, finalMask),
             responseStream, step => new CommitEvent { Step = Wire.ToWire(step) });
         var steps = work.Value.Steps;
         double adaptation = steps.Sum(s => s.Milliseconds), total = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
@@ -116,8 +118,8 @@ public sealed class SegmentationService(Sidecar sidecar, ILogger<SegmentationSer
             Latency = Wire.Latency(work.QueueMilliseconds, 0, adaptation, 0, total),
         };
         await responseStream.WriteAsync(new CommitEvent { Done = summary });
-        log.LogInformation("Commit of session {SessionId} (workspace {Workspace}, {ClickCount} clicks): {Steps} step(s), {Applied} applied, version {ModelVersion}; queue {QueueMs:F1} ms, adaptation {AdaptationMs:F1} ms, total {TotalMs:F1} ms",
-            session.Id, session.Workspace.Name, session.ClickCount, steps.Count, summary.StepsApplied, summary.ModelVersion, work.QueueMilliseconds, adaptation, total);
+        log.LogInformation("Commit of session {SessionId} (workspace {Workspace}, {ClickCount} clicks, final mask in {FinalMaskBoxes} box(es)): {Steps} step(s), {Applied} applied, version {ModelVersion}; queue {QueueMs:F1} ms, adaptation {AdaptationMs:F1} ms, total {TotalMs:F1} ms",
+            session.Id, session.Workspace.Name, session.ClickCount, request.FinalMask.Count, steps.Count, summary.StepsApplied, summary.ModelVersion, work.QueueMilliseconds, adaptation, total);
     }
 
     public override async Task GetMask(GetMaskRequest request, IServerStreamWriter<MaskChunk> responseStream, ServerCallContext context)

@@ -33,6 +33,11 @@ public static class Wire
             },
             delta.Data.ToByteArray());
 
+    /// <summary>The domain deltas of a mask a client sent; <paramref name="what"/> names the mask in the sentence refusing an unknown encoding.</summary>
+    public static List<MaskDelta> FromWire(IEnumerable<V1.MaskDelta> boxes, string what) => boxes.Select(delta =>
+        delta.Box is null || delta.Encoding is V1.MaskEncoding.BitPacked or V1.MaskEncoding.BytePerVoxel ? FromWire(delta)
+            : throw new ArgumentException($"A box of {what} has mask encoding {delta.Encoding}: use BIT_PACKED or BYTE_PER_VOXEL.")).ToList();
+
     public static V1.AdaptationStep ToWire(AdaptationStep step) => new()
     {
         Index = step.Index, Kind = step.Kind, Loss = step.Loss, Milliseconds = step.Milliseconds, ModelVersion = step.Version, Applied = step.Applied,

@@ -31,8 +31,12 @@ public sealed class SegmentationSession : IDisposable
     long _lastUsed = Environment.TickCount64;
     int _callsInProgress;
 
-    /// <summary>Checks the target class, reserves the session's memory, then makes its copies of the image.</summary>
-    public SegmentationSession(string id, Workspace workspace, StoredImage image, int targetClass, int leaseSeconds, MemoryBudget budget)
+    /// <summary>
+    /// Checks the target class, reserves the session's memory, then makes its copies of the image; the mask starts as
+    /// <paramref name="initialMask"/> (an existing segment, already checked by <see cref="ClientMask.Read"/>) or empty.
+    /// </summary>
+    public SegmentationSession(string id, Workspace workspace, StoredImage image, int targetClass, int leaseSeconds, MemoryBudget budget,
+        ClientMask? initialMask = null)
     {
         var task = workspace.Model.Task;
         if (targetClass < 1 || targetClass >= task.Classes)
@@ -46,6 +50,9 @@ public sealed class SegmentationSession : IDisposable
             // The session keeps only its own copies, not the stored image: evicting that one frees its memory.
             _volume = new VolumeSession(workspace.Learner, image.Volume); // no torch here: the image is only normalised
             _sent = new byte[image.Volume.VoxelCount];
+            // The client holds this mask already: it is the base its first click's delta changes.
+            initialMask?.WriteInto(_volume.Labels, Shape);
+            initialMask?.WriteInto(_sent, Shape);
         }
         catch
         {
@@ -136,10 +143,22 @@ public sealed class SegmentationSession : IDisposable
         return new UndoResult(undone.Outcome, DeltaOf(undone.Axis, undone.Slice), ClickCount, Workspace.Learner.Version);
     }
 
-    /// <summary>Worker: accepts the mask; the strategy's post-interaction learning runs (steps reported as they happen).</summary>
-    public CommitResult Commit(Action<AdaptationStep> report)
+    /// <summary>
+    /// Checks a mask the client sent against this session's image and model (off the worker, before anything is queued).
+    /// <paramref name="what"/> names it in sentences.
+    /// </summary>
+    public ClientMask? ReadMask(IReadOnlyList<MaskDelta> boxes, string what) => ClientMask.Read(boxes, Shape, Workspace.Model, what);
+
+    /// <summary>
+    /// Worker: accepts the mask, with the user's hand edits (<paramref name="finalMask"/>) written over it first, so the
+    /// strategy's post-interaction learning (steps reported as they happen) learns from the mask the user accepted.
+    /// </summary>
+    public CommitResult Commit(ClientMask? finalMask, Action<AdaptationStep> report)
     {
         EnsureOpen();
+        if (Committed) throw new InvalidOperationException("This session was already committed.");
+        finalMask?.WriteInto(_volume.Labels, Shape);
+        finalMask?.WriteInto(_sent, Shape);
         var steps = _volume.Commit(report);
         return new CommitResult(steps, Workspace.Learner.Version);
     }
