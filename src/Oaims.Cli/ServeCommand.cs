@@ -41,11 +41,12 @@ public static class ServeCommand
         var snapshotMb = WithDefault("--snapshot-mb", defaults.SnapshotBytesPerWorkspace >> 20,
             "undo snapshots each workspace may keep (MiB; at least two are kept); 256 keeps the last 11 versions of the shipped models");
         var maxUploads = WithDefault("--max-uploads", defaults.MaxConcurrentUploads, "uploads in progress at once (beyond: RESOURCE_EXHAUSTED)");
+        var datastore = Optional("--datastore", "a MONAI Label-style folder of images (labels/final/ for accepted labels): the server hands out images to label and keeps every label; OAIMS's own records go under DIR/.oaims/");
         var uploadIdle = WithDefault("--upload-idle-seconds", defaults.UploadIdleSeconds, "an upload that sends nothing for this long is abandoned (ABORTED)");
 
         var command = new Command("serve", "Run the gRPC sidecar that owns the models and adapts them from the users' clicks.");
         foreach (var o in new Option[] { models, address, device, logJson, logLevel, tlsCert, tlsKey, token, insecure, checkpoints, strategy, threads,
-                                         maxUploadMb, maxVoxels, maxMessageMb, maxSessions, queue, lease, memoryBudgetMb, snapshotMb, maxUploads, uploadIdle })
+                                         maxUploadMb, maxVoxels, maxMessageMb, maxSessions, queue, lease, memoryBudgetMb, snapshotMb, maxUploads, uploadIdle, datastore })
             command.Options.Add(o);
         command.SetAction(async (parse, cancellation) =>
         {
@@ -56,7 +57,7 @@ public static class ServeCommand
                 TlsCertificate = parse.GetValue(tlsCert), TlsKey = parse.GetValue(tlsKey),
                 Token = parse.GetValue(token) ?? Environment.GetEnvironmentVariable("OAIMS_TOKEN"),
                 Insecure = parse.GetValue(insecure), CheckpointRoot = parse.GetValue(checkpoints)!, DefaultStrategy = parse.GetValue(strategy)!,
-                Threads = parse.GetValue(threads),
+                Threads = parse.GetValue(threads), DatastoreFolder = parse.GetValue(datastore),
                 Limits = defaults with
                 {
                     MaxUploadBytes = (long)parse.GetValue(maxUploadMb) << 20, MaxVoxels = parse.GetValue(maxVoxels),

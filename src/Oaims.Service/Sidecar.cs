@@ -39,6 +39,8 @@ public sealed partial class Sidecar : IDisposable
         Sessions = new SessionTable(options.Limits.MaxSessions);
         CheckpointRoot = Path.GetFullPath(options.CheckpointRoot);
         StateRoot = Path.Combine(CheckpointRoot, StateFolderName);
+        Datastore = options.DatastoreFolder is { } datastore ? Oaims.Service.Datastore.DatastoreFolder.Open(datastore) : null;
+        Leases = new Oaims.Service.Datastore.ImageLeases(Sessions.IsOpen);
         _leaseTimer = new Timer(_ => Sessions.ExpireIdle(Release), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
@@ -394,14 +396,14 @@ public sealed partial class Sidecar : IDisposable
 
     // ---- sessions ----
 
-    public SegmentationSession OpenSession(string workspaceName, string imageId, int targetClass, int leaseSeconds)
+    public SegmentationSession OpenSession(string workspaceName, string imageId, int targetClass, int leaseSeconds, string? sessionId = null)
     {
         var workspace = Workspace(workspaceName);
         if (string.IsNullOrEmpty(imageId)) throw new ArgumentException("The request names no image (image_id is empty).");
         var image = Images.Get(imageId);
         if (leaseSeconds < 0 || leaseSeconds > Limits.MaxLeaseSeconds)
             throw new ArgumentException($"The lease must be 0 (the default, {Limits.DefaultLeaseSeconds} s) to {Limits.MaxLeaseSeconds} seconds, got {leaseSeconds}.");
-        var session = new SegmentationSession(SessionTable.NewId(), workspace, image, targetClass, leaseSeconds == 0 ? Limits.DefaultLeaseSeconds : leaseSeconds, Budget);
+        var session = new SegmentationSession(sessionId ?? SessionTable.NewId(), workspace, image, targetClass, leaseSeconds == 0 ? Limits.DefaultLeaseSeconds : leaseSeconds, Budget);
         try { Sessions.Add(session); }
         catch
         {
@@ -429,7 +431,7 @@ public sealed partial class Sidecar : IDisposable
         {
             var result = session.Commit(report);
             Persist(session.Workspace);
-            return result;
+            return result with { DatastoreLabelVersion = StoreDatastoreLabel(session, result) };
         }, cancellation);
 
     public async Task<SegmentationSession> CloseSessionAsync(string id, CancellationToken cancellation)
