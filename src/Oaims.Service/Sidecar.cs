@@ -426,9 +426,11 @@ public sealed partial class Sidecar : IDisposable
     }
 
     /// <summary>Accepts the session's mask (post-interaction learning, steps reported as they happen), then saves the workspace before answering.</summary>
-    public Task<WorkResult<CommitResult>> CommitAsync(string id, Action<AdaptationStep> report, CancellationToken cancellation) =>
+    /// <param name="acceptedLabels">The label volume the user accepted when it differs from the session's (a viewer that painted on it); null: the session's.</param>
+    public Task<WorkResult<CommitResult>> CommitAsync(string id, Action<AdaptationStep> report, CancellationToken cancellation, byte[]? acceptedLabels = null) =>
         OnSessionAsync(id, session =>
         {
+            if (acceptedLabels is not null) session.ReplaceLabels(acceptedLabels);
             var result = session.Commit(report);
             Persist(session.Workspace);
             return result with { DatastoreLabelVersion = StoreDatastoreLabel(session, result) };

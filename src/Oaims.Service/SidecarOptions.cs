@@ -33,4 +33,6 @@ public sealed record SidecarOptions
     public ServiceLimits Limits { get; init; } = new();
     /// <summary>A MONAI Label-style folder of images whose labels the server hands out and keeps; null: no datastore.</summary>
     public string? DatastoreFolder { get; init; }
+    /// <summary>host:port for MONAI Label's REST API (HTTP/1.1, same security rules as <see cref="Address"/>); null: not served.</summary>
+    public string? HttpAddress { get; init; }
 }

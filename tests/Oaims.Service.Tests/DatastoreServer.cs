@@ -17,10 +17,13 @@ public sealed class DatastoreServer : IAsyncDisposable
     public string Folder => Path.Combine(Root, "studies");
     public RunningSidecar Server { get; private set; } = null!;
     public RemoteClient Client { get; private set; } = null!;
+    /// <summary>A plain HTTP client on the REST address (with the token, when there is one).</summary>
+    public HttpClient Http { get; private set; } = null!;
     public Service.V1.Datastore.DatastoreClient Datastore { get; private set; } = null!;
     GrpcChannel _channel = null!;
 
-    public static async Task<DatastoreServer> StartAsync(int images = 3, bool lastLabelled = false)
+    /// <param name="token">With a token the server also serves MONAI Label's REST API (--http) and requires the token on both.</param>
+    public static async Task<DatastoreServer> StartAsync(int images = 3, bool lastLabelled = false, string? token = null)
     {
         var server = new DatastoreServer();
         Directory.CreateDirectory(server.Folder);
@@ -28,8 +31,10 @@ public sealed class DatastoreServer : IAsyncDisposable
             VolumeIO.Write(Image(n), Path.Combine(server.Folder, $"case{n}.nii.gz"), VoxelType.Int16);
         if (lastLabelled)
             VolumeIO.Write(TestImages.Brain3D(seed: images - 1).Label, Path.Combine(server.Folder, "labels", "final", $"case{images - 1}.nii.gz"), VoxelType.UInt8);
-        server.Server = await SidecarHost.StartAsync(ServerFixture.Options(server.Root) with { DatastoreFolder = server.Folder });
-        server.Client = new RemoteClient(server.Server.Address, retryDeadline: TimeSpan.FromSeconds(20));
+        server.Server = await SidecarHost.StartAsync(ServerFixture.Options(server.Root) with { DatastoreFolder = server.Folder, HttpAddress = "127.0.0.1:0", Token = token });
+        server.Client = new RemoteClient(server.Server.Address, token, retryDeadline: TimeSpan.FromSeconds(20));
+        server.Http = new HttpClient { BaseAddress = server.Server.HttpAddress };
+        if (token is not null) server.Http.DefaultRequestHeaders.Authorization = new("Bearer", token);
         server._channel = GrpcChannel.ForAddress(server.Server.Address);
         server.Datastore = new Service.V1.Datastore.DatastoreClient(server._channel);
         return server;
@@ -61,6 +66,7 @@ public sealed class DatastoreServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        Http.Dispose();
         _channel.Dispose();
         await Server.DisposeAsync();
         try { Directory.Delete(Root, recursive: true); } catch (IOException) { }

@@ -138,6 +138,32 @@ public sealed class DatastoreFolder
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
+    /// <summary>
+    /// Adds an image file (PUT /datastore/): the bytes are checked to be a readable volume of the given extension before
+    /// they appear among the images, and an existing image is never overwritten.
+    /// </summary>
+    public DatastoreImage AddImage(string id, string extension, byte[] content, ReadLimits limits)
+    {
+        if (string.IsNullOrEmpty(id) || id.Length > 128 || id.StartsWith('.') || id.Any(c => c is '/' or '\\' || char.IsControl(c)))
+            throw new ArgumentException($"Image id {UserInput.Quote(id)} is not allowed: use 1 to 128 characters, no slashes, not starting with '.'.");
+        if (!ImageExtensions.Contains(extension, StringComparer.OrdinalIgnoreCase))
+            throw new ArgumentException($"Images are {string.Join(", ", ImageExtensions)} files; got '{extension}'.");
+        string check = Path.Combine(Root, OwnFolder, "uploads", $"{Guid.NewGuid():N}{extension}");
+        Directory.CreateDirectory(Path.GetDirectoryName(check)!);
+        try
+        {
+            File.WriteAllBytes(check, content);
+            VolumeIO.Read(check, limits); // a damaged or foreign file is refused here, not at the first session
+        }
+        finally { File.Delete(check); }
+        lock (_gate)
+        {
+            if (Images().Any(i => i.Id == id)) throw new AlreadyExistsException($"The datastore already holds an image {UserInput.Quote(id)}; choose another id (images are never overwritten).");
+            AtomicFile.WriteAllBytes(Path.Combine(Root, id + extension.ToLowerInvariant()), content);
+        }
+        return Image(id);
+    }
+
     /// <summary>The image id of a file name, or null when it is no image (hidden files, temporaries and other extensions are not).</summary>
     public static string? IdOf(string fileName)
     {

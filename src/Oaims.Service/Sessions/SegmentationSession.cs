@@ -156,6 +156,18 @@ public sealed class SegmentationSession : IDisposable
         return new CommitResult(steps, Workspace.Learner.Version);
     }
 
+    /// <summary>Worker: makes the label volume the one given (what the user accepted), before a commit learns from it.</summary>
+    public void ReplaceLabels(byte[] labels)
+    {
+        EnsureOpen();
+        if (labels.Length != _volume.Labels.Length)
+            throw new ArgumentException($"The label has {labels.Length} voxels but the image {string.Join("x", Dims)} has {_volume.Labels.Length}.");
+        int classes = Workspace.Model.Task.Classes;
+        if (labels.Any(l => l >= classes))
+            throw new ArgumentException($"The label holds a value of {labels.Max()}, but model '{Workspace.Model.Name}' knows classes 0 to {classes - 1} only.");
+        labels.CopyTo(_volume.Labels, 0);
+    }
+
     /// <summary>Worker: a copy of the label volume (encoding it into chunks can then happen off the worker).</summary>
     public byte[] CopyLabels()
     {

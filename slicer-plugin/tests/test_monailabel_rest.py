@@ -1,0 +1,90 @@
+"""MONAI Label's REST API on the real server (`oaims serve --datastore DIR --http 127.0.0.1:0`), driven by a client
+written to MONAI Label's client contract, on a datastore of three BraTS T1c volumes."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+
+import nibabel as nib
+import numpy as np
+import pytest
+from scipy import ndimage
+
+from conftest import DATA, start_sidecar, stop_sidecar
+from monailabel_client import MonaiLabelClient, MonaiLabelError
+
+CASES = ("pat0001", "pat0002", "pat0003")
+REST_LINE = re.compile(r"OAIMS REST \(MONAI Label API\) on (http://127\.0\.0\.1:\d+)")
+
+
+@pytest.fixture(scope="module")
+def rest(cli, models_dir, tmp_path_factory):
+    root = tmp_path_factory.mktemp("monailabel")
+    studies = root / "studies"
+    studies.mkdir()
+    for case in CASES:
+        shutil.copy(DATA / "brats2013" / case / "t1c.nii.gz", studies / f"{case}.nii.gz")
+    server = start_sidecar(cli, models_dir, root, extra=["--datastore", str(studies), "--http", "127.0.0.1:0"])
+    deadline = time.monotonic() + 30
+    while not (found := REST_LINE.search(server.log_path.read_text(errors="replace"))) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert found, f"no REST address announced:\n{server.log_tail()}"
+    yield MonaiLabelClient(found.group(1)), studies, root
+    stop_sidecar(server.process)
+
+
+def _next_click(truth: np.ndarray, prediction: np.ndarray):
+    """The simulated user: the centre of the largest error region, positive where the lesion was missed."""
+    errors, count = ndimage.label(truth != prediction)
+    if count == 0:
+        return None
+    largest = 1 + int(np.argmax(ndimage.sum(np.ones_like(errors), errors, range(1, count + 1))))
+    inside = np.pad(errors == largest, 1)
+    j, i = np.unravel_index(int(np.argmax(ndimage.distance_transform_edt(inside)[1:-1, 1:-1])), truth.shape)
+    return int(i), int(j), bool(truth[j, i])
+
+
+def test_a_lab_labels_through_monai_labels_api(rest, tmp_path):
+    client, studies, _ = rest
+    info = client.info()
+    model = "brain-flair"
+    assert info["models"][model]["dimension"] == 2 and info["models"][model]["labels"] == {"lesion": 1}
+    assert "first" in info["strategies"] and info["datastore"]["total"] == 3
+    version_before = info["models"][model]["version"]
+    assert set(client.datastore("all")["objects"]) == set(CASES)
+
+    sample = client.next_sample("first")
+    assert sample["id"] == "pat0001"
+
+    image = nib.load(str(studies / "pat0001.nii.gz"))
+    seg = np.asarray(nib.load(str(DATA / "brats2013" / "pat0001" / "seg.nii.gz")).dataobj)
+    k = int(np.argmax((seg > 0).sum(axis=(0, 1))))
+    truth = (seg[:, :, k] > 0).T  # [j, i]
+    foreground, background, label, replies = [], [], None, []
+    prediction = np.zeros_like(truth)
+    for _ in range(5):
+        i, j, positive = _next_click(truth, prediction)
+        (foreground if positive else background).append([i, j, k])
+        label, params = client.infer(model, "pat0001", {"foreground": foreground, "background": background, "label": "lesion"})
+        replies.append(params)
+        volume = np.asarray(nib.Nifti1Image.from_bytes(label).dataobj)
+        prediction = volume[:, :, k].T > 0
+    assert [r["click_count"] for r in replies] == [1, 2, 3, 4, 5]
+    assert [r["new_interaction"] for r in replies] == [True, False, False, False, False]
+
+    saved_file = tmp_path / "label.nii.gz"
+    saved_file.write_bytes(label)
+    saved = client.save_label("pat0001", saved_file)
+    assert saved["label_version"] == 1
+    assert client.info()["models"][model]["version"] > version_before
+
+    downloaded = nib.load(str(client.download_label("pat0001", tmp_path / "downloaded.nii.gz")))
+    assert np.array_equal(np.asarray(downloaded.dataobj), np.asarray(nib.Nifti1Image.from_bytes(label).dataobj))
+    assert np.array_equal(downloaded.affine, image.affine)
+
+    assert client.next_sample("first")["id"] == "pat0002"
+    with pytest.raises(MonaiLabelError) as refused:
+        client.infer(model, "pat0002", {"foreground": [[image.shape[0] + 5, 10, k]]})
+    assert 400 <= refused.value.status < 500 and "outside" in refused.value.body
