@@ -3,6 +3,7 @@ written to MONAI Label's client contract, on a datastore of three BraTS T1c volu
 
 from __future__ import annotations
 
+import gzip
 import re
 import shutil
 import time
@@ -33,6 +34,11 @@ def rest(cli, models_dir, tmp_path_factory):
     assert found, f"no REST address announced:\n{server.log_tail()}"
     yield MonaiLabelClient(found.group(1)), studies, root
     stop_sidecar(server.process)
+
+
+def _nifti(content: bytes) -> nib.Nifti1Image:
+    """A .nii.gz file's bytes as an image (nibabel's from_bytes takes the uncompressed file)."""
+    return nib.Nifti1Image.from_bytes(gzip.decompress(content))
 
 
 def _next_click(truth: np.ndarray, prediction: np.ndarray):
@@ -69,7 +75,7 @@ def test_a_lab_labels_through_monai_labels_api(rest, tmp_path):
         (foreground if positive else background).append([i, j, k])
         label, params = client.infer(model, "pat0001", {"foreground": foreground, "background": background, "label": "lesion"})
         replies.append(params)
-        volume = np.asarray(nib.Nifti1Image.from_bytes(label).dataobj)
+        volume = np.asarray(_nifti(label).dataobj)
         prediction = volume[:, :, k].T > 0
     assert [r["click_count"] for r in replies] == [1, 2, 3, 4, 5]
     assert [r["new_interaction"] for r in replies] == [True, False, False, False, False]
@@ -81,7 +87,7 @@ def test_a_lab_labels_through_monai_labels_api(rest, tmp_path):
     assert client.info()["models"][model]["version"] > version_before
 
     downloaded = nib.load(str(client.download_label("pat0001", tmp_path / "downloaded.nii.gz")))
-    assert np.array_equal(np.asarray(downloaded.dataobj), np.asarray(nib.Nifti1Image.from_bytes(label).dataobj))
+    assert np.array_equal(np.asarray(downloaded.dataobj), np.asarray(_nifti(label).dataobj))
     assert np.array_equal(downloaded.affine, image.affine)
 
     assert client.next_sample("first")["id"] == "pat0002"
