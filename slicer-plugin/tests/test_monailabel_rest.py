@@ -94,3 +94,61 @@ def test_a_lab_labels_through_monai_labels_api(rest, tmp_path):
     with pytest.raises(MonaiLabelError) as refused:
         client.infer(model, "pat0002", {"foreground": [[image.shape[0] + 5, 10, k]]})
     assert 400 <= refused.value.status < 500 and "outside" in refused.value.body
+
+
+def _dice(truth: np.ndarray, prediction: np.ndarray) -> float:
+    total = truth.sum() + prediction.sum()
+    return 1.0 if total == 0 else 2.0 * float((truth & prediction).sum()) / float(total)
+
+
+@pytest.fixture
+def fresh_rest(cli, models_dir, tmp_path):
+    """A server of its own: three T1c volumes, REST and gRPC on the same process, nothing leased yet."""
+    studies = tmp_path / "studies"
+    studies.mkdir()
+    for case in CASES:
+        shutil.copy(DATA / "brats2013" / case / "t1c.nii.gz", studies / f"{case}.nii.gz")
+    server = start_sidecar(cli, models_dir, tmp_path, extra=["--datastore", str(studies), "--http", "127.0.0.1:0"])
+    deadline = time.monotonic() + 30
+    while not (found := REST_LINE.search(server.log_path.read_text(errors="replace"))) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert found, f"no REST address announced:\n{server.log_tail()}"
+    yield MonaiLabelClient(found.group(1)), server.url, studies
+    stop_sidecar(server.process)
+
+
+def test_clicks_through_infer_give_the_same_dice_as_the_same_clicks_through_grpc(fresh_rest, capsys):
+    """Two workspaces from the same model take the same click stream, one through /infer, one through gRPC."""
+    from oaims_client.client import Client
+    rest, grpc_url, studies = fresh_rest
+    rows = []
+    with Client.connect(grpc_url, timeout=60) as grpc_client:
+        for name in ("via-rest", "via-grpc"):
+            grpc_client.create_workspace(name, "brain-flair")
+        for case in CASES:
+            image = nib.load(str(studies / f"{case}.nii.gz"))
+            seg = np.asarray(nib.load(str(DATA / "brats2013" / case / "seg.nii.gz")).dataobj)
+            k = int(np.argmax((seg > 0).sum(axis=(0, 1))))
+            truth = (seg[:, :, k] > 0).T
+            clicks, rest_dice, prediction = [], [], np.zeros_like(truth)
+            for _ in range(5):
+                i, j, positive = _next_click(truth, prediction)
+                clicks.append((i, j, positive))
+                label, _ = rest.infer("via-rest", case, {
+                    "foreground": [[ci, cj, k] for ci, cj, p in clicks if p],
+                    "background": [[ci, cj, k] for ci, cj, p in clicks if not p]})
+                prediction = np.asarray(_nifti(label).dataobj)[:, :, k].T > 0
+                rest_dice.append(_dice(truth, prediction))
+            voxels = np.ascontiguousarray(np.asarray(image.dataobj, dtype=np.float32).transpose(2, 1, 0))
+            session = grpc_client.open_session(grpc_client.upload(voxels, image.affine, orientation=None), "via-grpc")
+            grpc_dice = []
+            for i, j, positive in clicks:
+                session.click(2, (i, j, k), positive)
+                grpc_dice.append(_dice(truth, session.mask()[k] > 0))
+            session.close()
+            rows.append((case, k, rest_dice, grpc_dice))
+    with capsys.disabled():
+        for case, k, r, g in rows:
+            print(f"\n{case} slice {k}: Dice@1 /infer {r[0]:.6f} gRPC {g[0]:.6f}; Dice@5 /infer {r[4]:.6f} gRPC {g[4]:.6f}")
+    for case, _, r, g in rows:
+        assert abs(r[0] - g[0]) <= 1e-6 and abs(r[4] - g[4]) <= 1e-6, (case, r, g)
