@@ -20,9 +20,9 @@ CASES = ("pat0001", "pat0002", "pat0003")
 REST_LINE = re.compile(r"OAIMS REST \(MONAI Label API\) on (http://127\.0\.0\.1:\d+)")
 
 
-@pytest.fixture(scope="module")
-def rest(cli, models_dir, tmp_path_factory):
-    root = tmp_path_factory.mktemp("monailabel")
+def _start(cli, models_dir, root):
+    """`oaims serve --datastore ROOT/studies --http 127.0.0.1:0` on a copy of the three T1c volumes; the server and
+    its REST address (announced on stdout after the gRPC one)."""
     studies = root / "studies"
     studies.mkdir()
     for case in CASES:
@@ -31,8 +31,17 @@ def rest(cli, models_dir, tmp_path_factory):
     deadline = time.monotonic() + 30
     while not (found := REST_LINE.search(server.log_path.read_text(errors="replace"))) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert found, f"no REST address announced:\n{server.log_tail()}"
-    yield MonaiLabelClient(found.group(1)), studies, root
+    if not found:
+        stop_sidecar(server.process)
+        pytest.fail(f"no REST address announced:\n{server.log_tail()}")
+    return server, found.group(1), studies
+
+
+@pytest.fixture(scope="module")
+def rest(cli, models_dir, tmp_path_factory):
+    root = tmp_path_factory.mktemp("monailabel")
+    server, url, studies = _start(cli, models_dir, root)
+    yield MonaiLabelClient(url), studies, root
     stop_sidecar(server.process)
 
 
@@ -104,16 +113,8 @@ def _dice(truth: np.ndarray, prediction: np.ndarray) -> float:
 @pytest.fixture
 def fresh_rest(cli, models_dir, tmp_path):
     """A server of its own: three T1c volumes, REST and gRPC on the same process, nothing leased yet."""
-    studies = tmp_path / "studies"
-    studies.mkdir()
-    for case in CASES:
-        shutil.copy(DATA / "brats2013" / case / "t1c.nii.gz", studies / f"{case}.nii.gz")
-    server = start_sidecar(cli, models_dir, tmp_path, extra=["--datastore", str(studies), "--http", "127.0.0.1:0"])
-    deadline = time.monotonic() + 30
-    while not (found := REST_LINE.search(server.log_path.read_text(errors="replace"))) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert found, f"no REST address announced:\n{server.log_tail()}"
-    yield MonaiLabelClient(found.group(1)), server.url, studies
+    server, url, studies = _start(cli, models_dir, tmp_path)
+    yield MonaiLabelClient(url), server.url, studies
     stop_sidecar(server.process)
 
 

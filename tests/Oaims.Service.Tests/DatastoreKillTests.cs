@@ -57,6 +57,7 @@ public sealed class DatastoreKillTests : IDisposable
         Assert.Equal(DatastoreImageStatus.Labelled, listed.Status);
         Assert.Null(new DurableFolder(versions).Diagnose());
         Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(versions), e => e.EndsWith(".tmp", StringComparison.Ordinal));
+        Assert.DoesNotContain(Directory.EnumerateFiles(Path.GetDirectoryName(final)!), e => e.EndsWith(".tmp", StringComparison.Ordinal));
     }
 
     static string LabelFile(string versions, string version) => Path.Combine(versions, version, "label.nii.gz");

@@ -52,6 +52,15 @@ public sealed class DatastoreServer : IAsyncDisposable
     public Task<DatastoreSession> NextAsync(string strategy = "first", int leaseSeconds = 0) =>
         Datastore.NextImageAsync(new NextImageRequest { Workspace = TinyModels.Brain, Strategy = strategy, TargetClass = 1, LeaseSeconds = leaseSeconds }).ResponseAsync;
 
+    /// <summary>One click on the opened image, then the commit that stores the label, then the session closed.</summary>
+    public async Task<CommitReply> LabelAsync(DatastoreSession opened, Click click)
+    {
+        await Client.ClickAsync(opened.Session.SessionId, click);
+        var commit = await Client.CommitAsync(opened.Session.SessionId);
+        await Client.CloseSessionAsync(opened.Session.SessionId);
+        return commit;
+    }
+
     public async Task<Dictionary<string, DatastoreImageStatus>> StatusesAsync() =>
         (await Datastore.ListImagesAsync(new ListImagesRequest())).Images.ToDictionary(i => i.Id, i => i.Status);
 

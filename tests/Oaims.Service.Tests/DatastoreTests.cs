@@ -114,16 +114,11 @@ public sealed class DatastoreTests
     public async Task A_second_commit_on_an_image_keeps_the_earlier_label_as_version_1()
     {
         await using var server = await DatastoreServer.StartAsync(images: 1);
-        var first = await server.NextAsync();
-        await server.Client.ClickAsync(first.Session.SessionId, Positive(12, 10, 3));
-        await server.Client.CommitAsync(first.Session.SessionId);
+        await server.LabelAsync(await server.NextAsync(), Positive(12, 10, 3));
         byte[] version1 = await server.FetchAsync("case0", label: true);
-        await server.Client.CloseSessionAsync(first.Session.SessionId);
 
         var again = await server.Datastore.OpenImageAsync(new OpenImageRequest { Workspace = TinyModels.Brain, ImageId = "case0", TargetClass = 1 });
-        await server.Client.ClickAsync(again.Session.SessionId, Positive(4, 4, 0));
-        var commit = await server.Client.CommitAsync(again.Session.SessionId);
-        await server.Client.CloseSessionAsync(again.Session.SessionId);
+        var commit = await server.LabelAsync(again, Positive(4, 4, 0));
 
         Assert.Equal(2, commit.Summary.DatastoreLabelVersion);
         var listed = (await server.Datastore.ListImagesAsync(new ListImagesRequest())).Images.Single();
@@ -136,9 +131,7 @@ public sealed class DatastoreTests
     public async Task The_labels_MONAI_Label_reads_are_recorded_in_its_datastore_json_with_a_checksum()
     {
         await using var server = await DatastoreServer.StartAsync(images: 1);
-        var next = await server.NextAsync();
-        await server.Client.ClickAsync(next.Session.SessionId, Positive(12, 10, 3));
-        await server.Client.CommitAsync(next.Session.SessionId);
+        await server.LabelAsync(await server.NextAsync(), Positive(12, 10, 3));
 
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(server.Folder, "datastore_v2.json")));
         var final = json.RootElement.GetProperty("objects").GetProperty("case0").GetProperty("labels").GetProperty("final");

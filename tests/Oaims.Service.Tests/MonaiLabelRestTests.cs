@@ -49,6 +49,19 @@ public sealed class MonaiLabelRestTests
     }
 
     [Fact]
+    public async Task A_request_with_a_point_outside_the_image_is_refused_without_ending_the_images_interaction()
+    {
+        await using var server = await DatastoreServer.StartAsync(images: 1);
+        await InferAsync(server, "case0", new { foreground = new[] { new[] { 12, 10, 3 } } });
+
+        using var bad = new MultipartFormDataContent { { new StringContent("{\"foreground\": [[99, 2, 3]]}"), "params" } };
+        Assert.Equal(HttpStatusCode.BadRequest, (await server.Http.PostAsync("/infer/tiny-brain?image=case0", bad)).StatusCode);
+        var next = await InferAsync(server, "case0", new { foreground = new[] { new[] { 12, 10, 3 }, new[] { 8, 8, 3 } } });
+
+        Assert.Equal((2, false), ((int)next.Params["click_count"]!, (bool)next.Params["new_interaction"]!));
+    }
+
+    [Fact]
     public async Task Saving_a_final_label_commits_it_and_stores_it_in_the_datastore()
     {
         await using var server = await DatastoreServer.StartAsync(images: 2);

@@ -47,6 +47,9 @@ public sealed class DatastoreFolder
         Directory.CreateDirectory(Path.Combine(root, LabelsFolder, OriginalTag));
         var folder = new DatastoreFolder(root);
         folder.Versions.CleanOrphans();
+        // AtomicFile's temporaries (".NAME.GUID.tmp") that a kill left beside the images and final labels.
+        foreach (string temporary in new[] { root, folder.FinalFolder }.SelectMany(f => Directory.EnumerateFiles(f, ".*.tmp")).ToList())
+            File.Delete(temporary);
         return folder;
     }
 

@@ -199,6 +199,9 @@ public sealed class MonaiLabelApi(Sidecar sidecar, TokenInterceptor token, ILogg
         bool same = entry is not null && entry.Workspace == model && entry.TargetClass == targetClass && entry.Slice == slice && sidecar.Sessions.IsOpen(entry.SessionId);
         ListedClick? next = same ? ClickListChange.NewClick(entry!.Clicks, clicks) : null;
         bool newInteraction = next is null;
+        // A bad point must not cost the viewer its interaction: check the points on the open session before replacing it.
+        if (newInteraction && entry is not null && sidecar.Sessions.IsOpen(entry.SessionId))
+            foreach (var c in clicks) sidecar.Session(entry.SessionId).Validate(new UserClick(2, c.I, c.J, c.K, c.Foreground, null));
         if (newInteraction) entry = await SessionFor(imageId, model, targetClass, fresh: true);
         var session = sidecar.Session(entry!.SessionId);
         IReadOnlyList<ListedClick> toApply = next is { } one ? [one] : clicks;
