@@ -15,6 +15,9 @@ public static class ServeCommand
     /// <summary>The stdout line announcing the bound address; scripts and tests parse it (docs/protocol.md).</summary>
     public const string ListeningPrefix = "OAIMS listening on ";
 
+    /// <summary>The stdout line (after the listening line) announcing MONAI Label's REST API when --http is given.</summary>
+    public const string RestPrefix = "OAIMS REST (MONAI Label API) on ";
+
     public static Command Create()
     {
         var defaults = new ServiceLimits();
@@ -41,11 +44,13 @@ public static class ServeCommand
         var snapshotMb = WithDefault("--snapshot-mb", defaults.SnapshotBytesPerWorkspace >> 20,
             "undo snapshots each workspace may keep (MiB; at least two are kept); 256 keeps the last 11 versions of the shipped models");
         var maxUploads = WithDefault("--max-uploads", defaults.MaxConcurrentUploads, "uploads in progress at once (beyond: RESOURCE_EXHAUSTED)");
+        var datastore = Optional("--datastore", "a MONAI Label-style folder of images (labels/final/ for accepted labels): the server hands out images to label and keeps every label; OAIMS's own records go under DIR/.oaims/");
+        var http = Optional("--http", "host:port to also serve MONAI Label's REST API on (HTTP/1.1; off by default; same rules as --address: loopback unless TLS and token)");
         var uploadIdle = WithDefault("--upload-idle-seconds", defaults.UploadIdleSeconds, "an upload that sends nothing for this long is abandoned (ABORTED)");
 
         var command = new Command("serve", "Run the gRPC sidecar that owns the models and adapts them from the users' clicks.");
         foreach (var o in new Option[] { models, address, device, logJson, logLevel, tlsCert, tlsKey, token, insecure, checkpoints, strategy, threads,
-                                         maxUploadMb, maxVoxels, maxMessageMb, maxSessions, queue, lease, memoryBudgetMb, snapshotMb, maxUploads, uploadIdle })
+                                         maxUploadMb, maxVoxels, maxMessageMb, maxSessions, queue, lease, memoryBudgetMb, snapshotMb, maxUploads, uploadIdle, datastore, http })
             command.Options.Add(o);
         command.SetAction(async (parse, cancellation) =>
         {
@@ -56,7 +61,7 @@ public static class ServeCommand
                 TlsCertificate = parse.GetValue(tlsCert), TlsKey = parse.GetValue(tlsKey),
                 Token = parse.GetValue(token) ?? Environment.GetEnvironmentVariable("OAIMS_TOKEN"),
                 Insecure = parse.GetValue(insecure), CheckpointRoot = parse.GetValue(checkpoints)!, DefaultStrategy = parse.GetValue(strategy)!,
-                Threads = parse.GetValue(threads),
+                Threads = parse.GetValue(threads), DatastoreFolder = parse.GetValue(datastore), HttpAddress = parse.GetValue(http),
                 Limits = defaults with
                 {
                     MaxUploadBytes = (long)parse.GetValue(maxUploadMb) << 20, MaxVoxels = parse.GetValue(maxVoxels),
@@ -88,6 +93,7 @@ public static class ServeCommand
         await using (server)
         {
             Console.Out.WriteLine(ListeningPrefix + server.Address.ToString().TrimEnd('/'));
+            if (server.HttpAddress is { } rest) Console.Out.WriteLine(RestPrefix + rest.ToString().TrimEnd('/'));
             Console.Out.Flush();
             try { await server.WaitForShutdownAsync(cancellation); }
             catch (OperationCanceledException) { }

@@ -165,6 +165,9 @@ public sealed partial class DurableFolder(string root)
         return null;
     }
 
+    /// <summary>The names of the versions present (v000001, ...), oldest first; the pointer may name an older one than the last.</summary>
+    public IReadOnlyList<string> VersionNames() => Versions().Order(StringComparer.Ordinal).ToList();
+
     IEnumerable<string> Versions() =>
         Directory.Exists(Root)
             ? Directory.EnumerateDirectories(Root).Select(Path.GetFileName).OfType<string>().Where(n => VersionName().IsMatch(n))

@@ -26,3 +26,6 @@ public sealed class WorkspaceStoppedException(string message) : Exception(messag
 
 /// <summary>The name is already taken, e.g. a workspace (ALREADY_EXISTS).</summary>
 public sealed class AlreadyExistsException(string message) : Exception(message);
+
+/// <summary>The request asks for something this server does not offer, e.g. a MONAI Label endpoint OAIMS does not serve (UNIMPLEMENTED).</summary>
+public sealed class NotOfferedException(string message) : Exception(message);

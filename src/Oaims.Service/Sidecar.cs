@@ -40,6 +40,8 @@ public sealed partial class Sidecar : IDisposable
         Sessions = new SessionTable(options.Limits.MaxSessions);
         CheckpointRoot = Path.GetFullPath(options.CheckpointRoot);
         StateRoot = Path.Combine(CheckpointRoot, StateFolderName);
+        Datastore = options.DatastoreFolder is { } datastore ? Oaims.Service.Datastore.DatastoreFolder.Open(datastore) : null;
+        Leases = new Oaims.Service.Datastore.ImageLeases(Sessions.IsOpen);
         _leaseTimer = new Timer(_ => Sessions.ExpireIdle(Release), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
@@ -396,7 +398,9 @@ public sealed partial class Sidecar : IDisposable
     // ---- sessions ----
 
     /// <summary>Opens a session; its mask starts as <paramref name="initialMask"/> (boxes of an existing segment) when given, else empty.</summary>
-    public SegmentationSession OpenSession(string workspaceName, string imageId, int targetClass, int leaseSeconds, IReadOnlyList<MaskDelta>? initialMask = null)
+    /// <param name="sessionId">The id to give it (the datastore leases an image under the id before the session exists); null: a new one.</param>
+    public SegmentationSession OpenSession(string workspaceName, string imageId, int targetClass, int leaseSeconds, IReadOnlyList<MaskDelta>? initialMask = null,
+                                           string? sessionId = null)
     {
         var workspace = Workspace(workspaceName);
         if (string.IsNullOrEmpty(imageId)) throw new ArgumentException("The request names no image (image_id is empty).");
@@ -405,7 +409,7 @@ public sealed partial class Sidecar : IDisposable
             throw new ArgumentException($"The lease must be 0 (the default, {Limits.DefaultLeaseSeconds} s) to {Limits.MaxLeaseSeconds} seconds, got {leaseSeconds}.");
         var dims = image.Volume.Dims;
         var initial = ClientMask.Read(initialMask ?? [], new VolumeShape(dims[0], dims[1], dims[2]), workspace.Model, "the initial mask");
-        var session = new SegmentationSession(SessionTable.NewId(), workspace, image, targetClass, leaseSeconds == 0 ? Limits.DefaultLeaseSeconds : leaseSeconds, Budget, initial);
+        var session = new SegmentationSession(sessionId ?? SessionTable.NewId(), workspace, image, targetClass, leaseSeconds == 0 ? Limits.DefaultLeaseSeconds : leaseSeconds, Budget, initial);
         try { Sessions.Add(session); }
         catch
         {
@@ -430,16 +434,19 @@ public sealed partial class Sidecar : IDisposable
     /// <summary>
     /// Accepts the session's mask, with the user's hand edits written over it when <paramref name="finalMask"/> is given
     /// (checked before anything is queued), runs the post-interaction learning (steps reported as they happen), then saves
-    /// the workspace before answering.
+    /// the workspace (and, for a datastore image, stores the label) before answering.
     /// </summary>
-    public Task<WorkResult<CommitResult>> CommitAsync(string id, Action<AdaptationStep> report, CancellationToken cancellation, IReadOnlyList<MaskDelta>? finalMask = null)
+    /// <param name="acceptedLabels">The whole label volume the user accepted (MONAI Label's PUT /datastore/label); null: the session's.</param>
+    public Task<WorkResult<CommitResult>> CommitAsync(string id, Action<AdaptationStep> report, CancellationToken cancellation, IReadOnlyList<MaskDelta>? finalMask = null,
+                                                      byte[]? acceptedLabels = null)
     {
         var final = Session(id).ReadMask(finalMask ?? [], "the final mask");
         return OnSessionAsync(id, session =>
         {
+            if (acceptedLabels is not null) session.ReplaceLabels(acceptedLabels);
             var result = session.Commit(final, report);
             Persist(session.Workspace);
-            return result;
+            return result with { DatastoreLabelVersion = StoreDatastoreLabel(session, result) };
         }, cancellation);
     }
 

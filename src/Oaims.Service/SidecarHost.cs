@@ -16,9 +16,11 @@ using Serilog.Formatting.Compact;
 namespace Oaims.Service;
 
 /// <summary>A started sidecar: the address it listens on (the real port when 0 was asked for) and its state.</summary>
-public sealed class RunningSidecar(WebApplication app, Sidecar sidecar, Uri address, Serilog.Core.Logger logger) : IAsyncDisposable
+public sealed class RunningSidecar(WebApplication app, Sidecar sidecar, Uri address, Serilog.Core.Logger logger, Uri? httpAddress = null) : IAsyncDisposable
 {
     public Uri Address { get; } = address;
+    /// <summary>Where MONAI Label's REST API is served (--http), or null.</summary>
+    public Uri? HttpAddress { get; } = httpAddress;
     public Sidecar Sidecar { get; } = sidecar;
 
     /// <summary>Completes when the host stops (Ctrl+C, SIGTERM, or <see cref="StopAsync"/>).</summary>
@@ -46,7 +48,8 @@ public static class SidecarHost
     public static async Task<RunningSidecar> StartAsync(SidecarOptions options, CancellationToken cancellation = default)
     {
         var address = ListenAddress.Parse(options.Address);
-        var warnings = address.CheckSecurity(options);
+        var http = options.HttpAddress is { } httpText ? ListenAddress.Parse(httpText) : null;
+        var warnings = address.CheckSecurity(options).Concat(http?.CheckSecurity(options) ?? []).ToList();
         options.Limits.Validate();
         var logger = CreateLogger(options);
         try
@@ -61,7 +64,7 @@ public static class SidecarHost
             if (options.ModelsFolder is { } models && !Directory.Exists(models))
                 throw new DirectoryNotFoundException($"Models folder '{models}' does not exist.");
 
-            var app = Build(options, address, sidecar, logger);
+            var app = Build(options, address, http, sidecar, logger);
             await app.StartAsync(cancellation);
             try
             {
@@ -77,11 +80,14 @@ public static class SidecarHost
             if (options.ModelsFolder is { } folder && sidecar.Models.Count == 0)
                 logger.Warning("No checkpoint found in {ModelsFolder}: clients can connect but have no model to use", folder);
             var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            var uri = new Uri(bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+            var uri = Reachable(bound);
+            // Kestrel lists its addresses in the order they were configured: gRPC first, then the REST one.
+            Uri? httpUri = http is null ? null : Reachable(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.ElementAt(1));
+            if (httpUri is not null) logger.Information("MONAI Label REST API on {HttpAddress}", httpUri);
             logger.Information("Listening on {Address} (TLS: {Tls}, token: {TokenRequired}, {Workspaces} workspace(s), memory budget {BudgetMiB} MiB, {UsedMiB:F1} MiB in use)",
                 bound, options.TlsCertificate is not null, !string.IsNullOrEmpty(options.Token), sidecar.Workspaces.Count,
                 sidecar.Budget.CapacityBytes >> 20, sidecar.Budget.UsedBytes / 1048576.0);
-            return new RunningSidecar(app, sidecar, uri, logger);
+            return new RunningSidecar(app, sidecar, uri, logger, httpUri);
         }
         catch (Exception e)
         {
@@ -91,7 +97,10 @@ public static class SidecarHost
         }
     }
 
-    static WebApplication Build(SidecarOptions options, ListenAddress address, Sidecar sidecar, Serilog.ILogger logger)
+    static Uri Reachable(string bound) =>
+        new(bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+
+    static WebApplication Build(SidecarOptions options, ListenAddress address, ListenAddress? http, Sidecar sidecar, Serilog.ILogger logger)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] });
         builder.Logging.ClearProviders();
@@ -108,6 +117,12 @@ public static class SidecarHost
                 }
                 else listen.Protocols = HttpProtocols.Http2; // cleartext gRPC needs HTTP/2 with prior knowledge
             });
+            if (http is not null)
+                kestrel.Listen(http.Ip, http.Port, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1; // MONAI Label's clients speak HTTP/1.1
+                    if (options.TlsCertificate is { } cert) listen.UseHttps(X509Certificate2.CreateFromPemFile(cert, options.TlsKey));
+                });
         });
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(sidecar);
@@ -127,8 +142,11 @@ public static class SidecarHost
         app.UseUndecodableRequests();
         app.MapGrpcService<SegmentationService>();
         app.MapGrpcService<WorkspacesService>();
+        app.MapGrpcService<DatastoreService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
+        if (http is not null)
+            new Rest.MonaiLabelApi(sidecar, new TokenInterceptor(options), app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<Rest.MonaiLabelApi>()).Map(app);
         return app;
     }
 

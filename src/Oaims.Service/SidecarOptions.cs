@@ -31,4 +31,8 @@ public sealed record SidecarOptions
     /// <summary>Torch intra-op threads; null: every core.</summary>
     public int? Threads { get; init; }
     public ServiceLimits Limits { get; init; } = new();
+    /// <summary>A MONAI Label-style folder of images whose labels the server hands out and keeps; null: no datastore.</summary>
+    public string? DatastoreFolder { get; init; }
+    /// <summary>host:port for MONAI Label's REST API (HTTP/1.1, same security rules as <see cref="Address"/>); null: not served.</summary>
+    public string? HttpAddress { get; init; }
 }

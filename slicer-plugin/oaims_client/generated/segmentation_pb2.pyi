@@ -81,14 +81,16 @@ class CommitRequest(_message.Message):
     def __init__(self, session_id: _Optional[str] = ..., final_mask: _Optional[_Iterable[_Union[_common_pb2.MaskDelta, _Mapping]]] = ...) -> None: ...
 
 class CommitSummary(_message.Message):
-    __slots__ = ["latency", "model_version", "steps_applied"]
+    __slots__ = ["datastore_label_version", "latency", "model_version", "steps_applied"]
+    DATASTORE_LABEL_VERSION_FIELD_NUMBER: _ClassVar[int]
     LATENCY_FIELD_NUMBER: _ClassVar[int]
     MODEL_VERSION_FIELD_NUMBER: _ClassVar[int]
     STEPS_APPLIED_FIELD_NUMBER: _ClassVar[int]
+    datastore_label_version: int
     latency: _common_pb2.Latency
     model_version: int
     steps_applied: int
-    def __init__(self, model_version: _Optional[int] = ..., steps_applied: _Optional[int] = ..., latency: _Optional[_Union[_common_pb2.Latency, _Mapping]] = ...) -> None: ...
+    def __init__(self, model_version: _Optional[int] = ..., steps_applied: _Optional[int] = ..., latency: _Optional[_Union[_common_pb2.Latency, _Mapping]] = ..., datastore_label_version: _Optional[int] = ...) -> None: ...
 
 class FindImageRequest(_message.Message):
     __slots__ = ["image_id"]

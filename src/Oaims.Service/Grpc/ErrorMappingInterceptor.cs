@@ -67,6 +67,7 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         AuthenticationFailedException => (StatusCode.Unauthenticated, e.Message),
         AlreadyExistsException => (StatusCode.AlreadyExists, e.Message),
         UploadStalledException => (StatusCode.Aborted, e.Message),
+        NotOfferedException => (StatusCode.Unimplemented, e.Message),
         StartingException or WorkspaceStoppedException => (StatusCode.Unavailable, e.Message),
         ObjectDisposedException => (StatusCode.Unavailable, "The server is shutting down."),
         // The client went away mid-call (e.g. an upload stream broken off): not a server fault.

@@ -114,7 +114,7 @@ public sealed class SegmentationService(Sidecar sidecar, ILogger<SegmentationSer
         double adaptation = steps.Sum(s => s.Milliseconds), total = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         var summary = new CommitSummary
         {
-            ModelVersion = work.Value.ModelVersion, StepsApplied = steps.Count(s => s.Applied),
+            ModelVersion = work.Value.ModelVersion, StepsApplied = steps.Count(s => s.Applied), DatastoreLabelVersion = work.Value.DatastoreLabelVersion ?? 0,
             Latency = Wire.Latency(work.QueueMilliseconds, 0, adaptation, 0, total),
         };
         await responseStream.WriteAsync(new CommitEvent { Done = summary });

@@ -15,8 +15,14 @@ public sealed class TokenInterceptor(SidecarOptions options) : CallCheckIntercep
 
     protected override void Check(ServerCallContext context)
     {
-        if (_expected is null || IsHealthCheck(context)) return;
-        string? header = context.RequestHeaders.GetValue("authorization");
+        if (IsHealthCheck(context)) return;
+        Verify(context.RequestHeaders.GetValue("authorization"));
+    }
+
+    /// <summary>Checks an "authorization" header value (of a gRPC call or an HTTP request) against the server's token, if it has one.</summary>
+    public void Verify(string? header)
+    {
+        if (_expected is null) return;
         if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             throw new AuthenticationFailedException("This server needs a token: send the header 'authorization: Bearer <token>'.");
         var presented = SHA256.HashData(Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim()));

@@ -15,7 +15,11 @@ public sealed record ClickResult(VolumeClickOutcome Outcome, MaskDelta Delta, do
 public sealed record UndoResult(UndoOutcome Outcome, MaskDelta Delta, int ClickCount, long ModelVersion);
 
 /// <summary>What a commit produced: the post-interaction steps and the model version after them.</summary>
-public sealed record CommitResult(IReadOnlyList<AdaptationStep> Steps, long ModelVersion);
+public sealed record CommitResult(IReadOnlyList<AdaptationStep> Steps, long ModelVersion)
+{
+    /// <summary>When the session's image came from the datastore: the version of its label this commit stored.</summary>
+    public long? DatastoreLabelVersion { get; init; }
+}
 
 /// <summary>
 /// One user working on one uploaded image in a workspace, as the sidecar keeps it: the learning layer's
@@ -44,6 +48,7 @@ public sealed class SegmentationSession : IDisposable
         if (image.Volume.ChannelCount != task.ImageChannels)
             throw new ArgumentException($"The model expects {task.ImageChannels}-channel images but this one has {image.Volume.ChannelCount}.");
         Id = id; Workspace = workspace; ImageId = image.Id; Dims = image.Volume.Dims; TargetClass = targetClass; LeaseSeconds = leaseSeconds;
+        IjkToRas = image.Volume.IjkToRas; ModelVersionAtOpen = workspace.Version;
         _memory = budget.Reserve(MemoryBytesOf(image), MemoryUse.Sessions, $"A session on image {image.Id[..12]} ({string.Join("x", Dims)})");
         try
         {
@@ -70,6 +75,11 @@ public sealed class SegmentationSession : IDisposable
     public int TargetClass { get; }
     public int LeaseSeconds { get; }
     public int[] Dims { get; }
+    /// <summary>The image's geometry, so a label saved from this session lies where the image does.</summary>
+    public double[,] IjkToRas { get; }
+    public long ModelVersionAtOpen { get; }
+    /// <summary>The clicks still in effect with their masks and steps (worker only).</summary>
+    public ClickLog Log { get; } = new();
     public VolumeShape Shape => new(Dims[0], Dims[1], Dims[2]);
     public int ClickCount => _volume.ClickCount;
     public bool Committed => _volume.Committed;
@@ -130,6 +140,7 @@ public sealed class SegmentationSession : IDisposable
     {
         EnsureOpen();
         var outcome = _volume.AddClick(click, report);
+        Log.Add(click, outcome.Slice, _volume.Labels, Dims, outcome.Steps, Workspace.Learner.Version);
         var clock = Stopwatch.StartNew();
         var delta = DeltaOf(outcome.Axis, outcome.Slice);
         return new ClickResult(outcome, delta, clock.Elapsed.TotalMilliseconds, ClickCount, Workspace.Learner.Version);
@@ -140,6 +151,7 @@ public sealed class SegmentationSession : IDisposable
     {
         EnsureOpen();
         if (_volume.Undo() is not { } undone) return new UndoResult(UndoOutcome.Nothing, MaskDelta.Empty, ClickCount, Workspace.Learner.Version);
+        Log.RemoveLast();
         return new UndoResult(undone.Outcome, DeltaOf(undone.Axis, undone.Slice), ClickCount, Workspace.Learner.Version);
     }
 
@@ -161,6 +173,18 @@ public sealed class SegmentationSession : IDisposable
         finalMask?.WriteInto(_sent, Shape);
         var steps = _volume.Commit(report);
         return new CommitResult(steps, Workspace.Learner.Version);
+    }
+
+    /// <summary>Worker: makes the label volume the one given (what the user accepted), before a commit learns from it.</summary>
+    public void ReplaceLabels(byte[] labels)
+    {
+        EnsureOpen();
+        if (labels.Length != _volume.Labels.Length)
+            throw new ArgumentException($"The label has {labels.Length} voxels but the image {string.Join("x", Dims)} has {_volume.Labels.Length}.");
+        int classes = Workspace.Model.Task.Classes;
+        if (labels.Any(l => l >= classes))
+            throw new ArgumentException($"The label holds a value of {labels.Max()}, but model '{Workspace.Model.Name}' knows classes 0 to {classes - 1} only.");
+        labels.CopyTo(_volume.Labels, 0);
     }
 
     /// <summary>Worker: a copy of the label volume (encoding it into chunks can then happen off the worker).</summary>

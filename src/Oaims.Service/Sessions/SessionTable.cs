@@ -23,6 +23,9 @@ public sealed class SessionTable(int maxSessions)
     /// <summary>Whether the text has the shape of an id <see cref="NewId"/> makes: 32 lowercase hex digits.</summary>
     public static bool IsWellFormed(string id) => id.Length == 32 && id.All(char.IsAsciiHexDigitLower);
 
+    /// <summary>Whether the session is open and its lease has not run out (no side effects: for lease checks of others).</summary>
+    public bool IsOpen(string id) => _open.TryGetValue(id, out var session) && !session.IsExpired;
+
     /// <summary>Adds a session unless the server already holds as many as it may.</summary>
     public void Add(SegmentationSession session)
     {
