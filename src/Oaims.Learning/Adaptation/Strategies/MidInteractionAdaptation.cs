@@ -19,8 +19,9 @@ public sealed class MidInteractionAdaptation : IAdaptationStrategy
         // teaching it the one-click answer made later clicks count for less in an exploration run (docs/architecture.md).
         if (context.Clicks.Count < 2) return;
         if (predictor.Fitting.Click(context.NewClick) is not { } newClick) return;
-        using var withNewClick = predictor.Logits(context.Clicks);
-        using var pseudoLabel = Predictor.PseudoLabel(withNewClick);
+        // The first mask's forward pass is the pseudo-label: reused when the caller kept it, computed otherwise.
+        using var computed = context.LogitsWithNewClick is null ? predictor.Logits(context.Clicks) : null;
+        using var pseudoLabel = Predictor.PseudoLabel(context.LogitsWithNewClick ?? computed!);
         var previousClicks = context.PreviousClicks;
         context.Learner.Step(Name, 0, () =>
         {
