@@ -121,7 +121,7 @@ public static class LatencyBenchmark
                 if (measured) log.WriteLine($"round {round}: in-process median {inProcess.Median:F1} ms, gRPC median {grpc.Median:F1} ms, paired difference median {differences.Median:+0.0;-0.0} ms (so far)");
             }
             var result = new Result(description, Strategy, Side, inProcess, grpc, serverTotal, differences,
-                split.ToDictionary(e => e.Key, e => new Figures(e.Value).Median), device.type == TorchSharp.DeviceType.CUDA ? "cuda" : "cpu", TorchSharp.torch.get_num_threads());
+                split.ToDictionary(e => e.Key, e => new Figures(e.Value).Median), TorchRuntime.NameOf(device), TorchSharp.torch.get_num_threads());
             string section = Markdown(result, settings, load);
             WriteSection(outputFile, section);
             log.WriteLine(section);

@@ -57,6 +57,9 @@ public static class TorchRuntime
         }
     }
 
+    /// <summary>The device's name as the wire and the logs give it: "cuda" or "cpu".</summary>
+    public static string NameOf(torch.Device device) => device.type == DeviceType.CUDA ? "cuda" : "cpu";
+
     /// <summary>Uses every core for intra-op work unless told otherwise (the default is often 1 under containers).</summary>
     public static void UseThreads(int? threads = null)
     {
