@@ -105,6 +105,8 @@ public static class SidecarHost
             // what a connection may buffer unread is bounded by the connection window.
             kestrel.Limits.Http2.InitialConnectionWindowSize = 16 << 20;
             kestrel.Limits.Http2.InitialStreamWindowSize = 8 << 20;
+            // HTTP/2's default 16 KiB frames cut a 1 MiB upload chunk into 64 frames, each handled on its own.
+            kestrel.Limits.Http2.MaxFrameSize = 1 << 20;
             kestrel.Listen(address.Ip, address.Port, listen =>
             {
                 if (options.TlsCertificate is { } cert)
