@@ -36,7 +36,8 @@ test-python:
 experiments: build
 	$(OAIMS) experiments --data $(DATA) --out docs
 
-## Timings: click latency in-process and over gRPC, written to docs/benchmarks.md.
+## Timings, written to docs/benchmarks.md from one run (about 10 minutes on 2 cores): click time in-process; time to first
+## mask and to done over gRPC against in-process; bytes per click; TorchSharp vs python3-torch; uploads vs raw TCP; server memory.
 bench: build
 	$(OAIMS) bench --model brain-flair --out docs/benchmarks.md
 	$(OAIMS) demo --benchmark docs/benchmarks.md --model brain-flair --clicks 10 --rounds 5

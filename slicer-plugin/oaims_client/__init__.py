@@ -3,8 +3,10 @@
     client = Client.connect("http://127.0.0.1:50051")
     image = client.upload(voxels_kji, ijk_to_ras, progress=print)       # free when the server has it
     session = client.open_session(image, workspace="brain-flair")
-    result = session.click(axis=2, voxel=(i, j, k), positive=True, on_step=print)
-    result.delta.apply_to(mask_kji)
+    shown = mask_kji.copy()
+    result = session.click(axis=2, voxel=(i, j, k), positive=True, on_step=print,
+                           on_first_mask=lambda first: first.apply_to(shown))  # the first mask, at once
+    result.delta.apply_to(mask_kji)                                            # the refined one replaces it
 """
 
 from .errors import OaimsError

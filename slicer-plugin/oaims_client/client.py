@@ -21,6 +21,7 @@ from .results import (AdaptationStep, Capabilities, ClickResult, CommitResult, I
 
 Progress = Callable[[int, int], None]
 StepCallback = Callable[[AdaptationStep], None]
+FirstMaskCallback = Callable[[masks.MaskDelta], None]
 
 DEFAULT_CHUNK_BYTES = 1 << 20
 # Generous: a click may queue behind other sessions' clicks on a CPU server.
@@ -233,10 +234,12 @@ class Session:
             return delta
         return masks.encode_box(self.reorientation.to_stored(delta.labels()), self.reorientation.box_to_stored(delta.box))
 
-    def iter_click(self, axis: int, voxel: Tuple[int, int, int], positive: bool = True,
-                   class_index: Optional[int] = None) -> Generator[AdaptationStep, None, ClickResult]:
-        """Clicks voxel (i, j, k) on the slice across `axis`; yields each adaptation step as it streams, then
-        returns the ClickResult (use `result = yield from ...`, or `click()` with a callback)."""
+    def iter_click(self, axis: int, voxel: Tuple[int, int, int], positive: bool = True, class_index: Optional[int] = None,
+                   on_first_mask: Optional[FirstMaskCallback] = None) -> Generator[AdaptationStep, None, ClickResult]:
+        """Clicks voxel (i, j, k) on the slice across `axis`; `on_first_mask(delta)` is called as soon as the first mask
+        arrives (before any step), then each adaptation step is yielded as it streams, then the ClickResult is returned
+        (use `result = yield from ...`, or `click()` with callbacks). A click made while an earlier click's steps still
+        run waits behind them on the server, in the order sent."""
         r = self.reorientation
         i, j, k = r.voxel_to_canonical(voxel)
         click = seg.Click(axis=r.axis_to_canonical(int(axis)), i=i, j=j, k=k)
@@ -245,7 +248,7 @@ class Session:
         else:
             click.class_index = int(class_index)
         started = time.perf_counter()
-        steps, update, done = [], None, None
+        steps, first, first_ms, update, done = [], None, 0.0, None, None
         c = self._client
         for event in c._stream(c._segmentation.Interact, seg.InteractRequest(session_id=self.id, click=click)):
             kind = event.WhichOneof("event")
@@ -255,18 +258,26 @@ class Session:
                 yield step
             elif kind == "mask":
                 update = event.mask
+                if first is None:
+                    first_ms = (time.perf_counter() - started) * 1000.0
+                    first = self._to_caller(_delta(update.delta))
+                    if on_first_mask:
+                        on_first_mask(first)
             elif kind == "done":
                 done = event.done
         if update is None or done is None:
             raise OaimsError("DATA_LOSS", "The server ended the click without a mask or a summary.")
-        return ClickResult(tuple(steps), self._to_caller(_delta(update.delta)), r.axis_to_stored(update.axis),
+        last = first if not update.refined else self._to_caller(_delta(update.delta))
+        return ClickResult(tuple(steps), last, r.axis_to_stored(update.axis),
                            r.index_to_stored(update.axis, update.slice), done.click_count, done.model_version,
-                           _latency(done.latency), (time.perf_counter() - started) * 1000.0)
+                           _latency(done.latency), (time.perf_counter() - started) * 1000.0,
+                           first, done.refined, done.time_to_first_mask_ms, done.time_to_done_ms, first_ms)
 
     def click(self, axis: int, voxel: Tuple[int, int, int], positive: bool = True, class_index: Optional[int] = None,
-              on_step: Optional[StepCallback] = None) -> ClickResult:
-        """One click; `on_step(step)` is called as each adaptation step streams in."""
-        return _drain(self.iter_click(axis, voxel, positive, class_index), on_step)
+              on_step: Optional[StepCallback] = None, on_first_mask: Optional[FirstMaskCallback] = None) -> ClickResult:
+        """One click; `on_first_mask(delta)` is called when the first mask arrives (show it at once), `on_step(step)` as
+        each adaptation step streams in; the result's `delta` (the refined mask when there is one) replaces it."""
+        return _drain(self.iter_click(axis, voxel, positive, class_index, on_first_mask), on_step)
 
     def undo(self) -> UndoResult:
         """Takes back the last click: its mask (the delta restores it), and its weight update unless the workspace

@@ -92,7 +92,11 @@ class Latency:
 
 @dataclass(frozen=True)
 class ClickResult:
-    """A click's outcome: its steps, the mask delta, the slice it touched, and the latency split."""
+    """A click's outcome: its steps, the mask delta, the slice it touched, and the latency split.
+
+    `delta` is the click's last mask (the refined one when the steps changed the weights): applied to the labels from
+    before the click it gives the final mask, whether or not `first_delta` was applied. `first_delta` is the mask from
+    the forward pass with the new click, sent before the steps (`on_first_mask` hears of it as it arrives)."""
 
     steps: Tuple[AdaptationStep, ...]
     delta: MaskDelta
@@ -102,6 +106,11 @@ class ClickResult:
     model_version: int
     latency: Latency
     round_trip_ms: float
+    first_delta: Optional[MaskDelta] = None
+    refined: bool = False
+    time_to_first_mask_ms: float = 0.0
+    time_to_done_ms: float = 0.0
+    first_mask_round_trip_ms: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,26 @@ def test_applying_the_streamed_deltas_one_after_another_reproduces_the_servers_m
     session.close()
 
 
+def test_a_click_shows_its_first_mask_before_its_steps_and_the_refined_mask_replaces_it(client, t1c, lesion):
+    voxels, affine = t1c
+    session = client.open_session(client.upload(voxels, affine), workspace(client, "pi+mi"))
+    i, j, k = lesion_centre(lesion)
+    session.click(2, (i, j, k), True)  # MI learns from the second click on
+    before = session.mask()
+    shown, events = before.copy(), []
+    result = session.click(2, (10, 10, k), False, on_step=lambda step: events.append("step"),
+                           on_first_mask=lambda first: (events.append("first mask"), first.apply_to(shown)))
+    assert events[0] == "first mask" and "step" in events
+    assert result.refined and result.first_delta is not None
+    assert 0 < result.time_to_first_mask_ms <= result.time_to_done_ms
+    assert 0 < result.first_mask_round_trip_ms <= result.round_trip_ms
+    result.delta.apply_to(shown)  # the refined mask replaces the first one ...
+    only_last = before.copy()
+    result.delta.apply_to(only_last)  # ... and alone is right too, for a client that skipped the first
+    assert np.array_equal(shown, session.mask()) and np.array_equal(only_last, shown)
+    session.close()
+
+
 def test_ten_simulated_clicks_on_one_slice_then_commit_leave_the_mask_and_a_version_per_update(client, t1c, lesion):
     voxels, affine = t1c
     name = workspace(client, "pi+mi")

@@ -69,8 +69,9 @@ public static class DemoCommand
         return command;
     }
 
-    /// <summary>The result of a demo run, for tests: Dice after each click, the version after commit, and whether GetMask matched the deltas.</summary>
-    public sealed record DemoResult(IReadOnlyList<double> Dice, long CommittedVersion, bool MaskMatches);
+    /// <summary>The result of a demo run, for tests: Dice after each click, the version after commit, whether GetMask matched the
+    /// deltas, the Dice of each click's first mask, and whether every first mask was shown before that click's first step.</summary>
+    public sealed record DemoResult(IReadOnlyList<double> Dice, long CommittedVersion, bool MaskMatches, IReadOnlyList<double> FirstMaskDice, bool FirstMasksBeforeSteps);
 
     /// <summary>Uploads, opens a session, plays the simulated user's clicks on the slice with the most target voxels, commits.</summary>
     public static async Task<DemoResult> PlayAsync(RemoteClient client, Volume? image, Volume? truth, string? description, string? modelName, string? workspaceName,
@@ -105,6 +106,8 @@ public static class DemoCommand
 
         var mask = new RemoteMask(session.Dims.ToArray());
         var dice = new List<double>();
+        var firstDice = new List<double>();
+        bool firstBeforeSteps = true;
         try
         {
             for (int n = 1; n <= clicks; n++)
@@ -112,12 +115,24 @@ public static class DemoCommand
                 var next = n == 1 ? SimulatedUser.FirstClick(truthSlice) : SimulatedUser.NextClick(truthSlice, mask.AxialSlice(k));
                 if (next is not Interaction.Click c) { output.WriteLine("The mask matches the truth on this slice: no click left to make."); break; }
                 var steps = new List<string>();
+                bool shown = false;
+                // The first mask is shown at once; the refined one, when the steps changed the weights, replaces it.
                 var reply = await client.ClickAsync(session.SessionId, new Service.V1.Click { Axis = 2, I = c.X, J = c.Y, K = k, ClassIndex = c.Class },
-                    step => steps.Add($"{step.Kind} loss {step.Loss:F4} ({step.Milliseconds:F0} ms{(step.Applied ? "" : ", skipped")})"), cancellation: cancellation);
-                mask.Apply(reply.Mask.Delta);
+                    step =>
+                    {
+                        firstBeforeSteps &= shown;
+                        steps.Add($"{step.Kind} loss {step.Loss:F4} ({step.Milliseconds:F0} ms{(step.Applied ? "" : ", skipped")})");
+                    }, cancellation: cancellation, onFirstMask: first =>
+                    {
+                        shown = true;
+                        mask.Apply(first.Delta);
+                        firstDice.Add(Dice.Of(truthSlice, mask.AxialSlice(k), structure));
+                    });
+                if (reply.Summary.Refined) mask.Apply(reply.Mask.Delta);
                 dice.Add(Dice.Of(truthSlice, mask.AxialSlice(k), structure));
                 var l = reply.Summary.Latency;
-                output.WriteLine($"click {n,2} {(c.Class == 0 ? "(-)" : "(+)")} at ({c.X}, {c.Y}, {k}): Dice {dice[^1]:F3}  v{reply.Summary.ModelVersion}  " +
+                output.WriteLine($"click {n,2} {(c.Class == 0 ? "(-)" : "(+)")} at ({c.X}, {c.Y}, {k}): first mask Dice {firstDice[^1]:F3} after {reply.FirstMaskClientMilliseconds:F0} ms" +
+                                 (reply.Summary.Refined ? $", refined Dice {dice[^1]:F3}" : ", not refined") + $"  v{reply.Summary.ModelVersion}  " +
                                  $"[{(steps.Count == 0 ? "no adaptation" : string.Join("; ", steps))}]  " +
                                  $"server {l.TotalMs:F0} ms (queue {l.QueueMs:F1}, forward {l.ForwardMs:F0}, adaptation {l.AdaptationMs:F0}, encode {l.EncodeMs:F1}), round trip {reply.ClientMilliseconds:F0} ms");
             }
@@ -128,7 +143,7 @@ public static class DemoCommand
             bool matches = server.Labels.AsSpan().SequenceEqual(mask.Labels);
             output.WriteLine($"Mask: GetMask {(matches ? "matches" : "DIFFERS FROM")} the streamed deltas; {server.Labels.Count(b => b == targetClass)} voxels of class {targetClass}.");
             if (dice.Count > 0) output.WriteLine($"Dice: {dice[0]:F3} after click 1 -> {dice[^1]:F3} after click {dice.Count}.");
-            return new DemoResult(dice, commit.Summary.ModelVersion, matches);
+            return new DemoResult(dice, commit.Summary.ModelVersion, matches, firstDice, firstBeforeSteps);
         }
         finally
         {

@@ -105,25 +105,33 @@ public sealed class RemoteClient : IDisposable
     public Task<SessionInfo> OpenSessionAsync(string workspace, string imageId, int targetClass, int leaseSeconds = 0, CancellationToken cancellation = default) =>
         Retrying(t => Segmentation.OpenSessionAsync(new OpenSessionRequest { Workspace = workspace, ImageId = imageId, TargetClass = targetClass, LeaseSeconds = leaseSeconds }, cancellationToken: t).ResponseAsync, cancellation);
 
-    /// <summary>One click: the adaptation steps as they stream in (each also given to <paramref name="onStep"/>), the mask delta and the summary.</summary>
-    public async Task<ClickReply> ClickAsync(string sessionId, Click click, Action<AdaptationStep>? onStep = null, DateTime? deadline = null, CancellationToken cancellation = default)
+    /// <summary>One click: the first mask (also given to <paramref name="onFirstMask"/> as it arrives), the adaptation steps as they
+    /// stream in (each also given to <paramref name="onStep"/>), the refined mask when the weights changed, and the summary.</summary>
+    public async Task<ClickReply> ClickAsync(string sessionId, Click click, Action<AdaptationStep>? onStep = null, DateTime? deadline = null,
+                                             CancellationToken cancellation = default, Action<MaskUpdate>? onFirstMask = null)
     {
         var clock = Stopwatch.StartNew();
         using var call = Segmentation.Interact(new InteractRequest { SessionId = sessionId, Click = click }, deadline: deadline, cancellationToken: cancellation);
         var steps = new List<AdaptationStep>();
-        MaskUpdate? mask = null;
+        MaskUpdate? first = null, mask = null;
+        double firstAt = 0;
         InteractSummary? done = null;
         await foreach (var e in call.ResponseStream.ReadAllAsync(cancellation))
         {
             switch (e.EventCase)
             {
                 case InteractEvent.EventOneofCase.Step: steps.Add(e.Step); onStep?.Invoke(e.Step); break;
+                case InteractEvent.EventOneofCase.Mask when first is null:
+                    first = mask = e.Mask;
+                    firstAt = clock.Elapsed.TotalMilliseconds;
+                    onFirstMask?.Invoke(e.Mask);
+                    break;
                 case InteractEvent.EventOneofCase.Mask: mask = e.Mask; break;
                 case InteractEvent.EventOneofCase.Done: done = e.Done; break;
             }
         }
-        if (mask is null || done is null) throw new InvalidDataException("The server ended the click's stream without its mask or summary.");
-        return new ClickReply(steps, mask, done, clock.Elapsed.TotalMilliseconds);
+        if (first is null || mask is null || done is null) throw new InvalidDataException("The server ended the click's stream without its mask or summary.");
+        return new ClickReply(steps, mask, done, clock.Elapsed.TotalMilliseconds, first, firstAt);
     }
 
     public async Task<UndoResponse> UndoAsync(string sessionId, CancellationToken cancellation = default) =>

@@ -3,8 +3,10 @@ using Oaims.Service.V1;
 
 namespace Oaims.Cli;
 
-/// <summary>What one click returned: the streamed steps, the mask delta, the server's summary and the client-side round trip time.</summary>
-public sealed record ClickReply(IReadOnlyList<AdaptationStep> Steps, MaskUpdate Mask, InteractSummary Summary, double ClientMilliseconds);
+/// <summary>What one click returned: the streamed steps, the last mask (refined when the weights changed; its delta alone is
+/// right against the labels from before the click), the server's summary, the client-side round trip time, and the first mask with when it came.</summary>
+public sealed record ClickReply(IReadOnlyList<AdaptationStep> Steps, MaskUpdate Mask, InteractSummary Summary, double ClientMilliseconds,
+                                MaskUpdate FirstMask, double FirstMaskClientMilliseconds);
 
 /// <summary>What a commit returned: the streamed post-interaction steps and the summary.</summary>
 public sealed record CommitReply(IReadOnlyList<AdaptationStep> Steps, CommitSummary Summary);

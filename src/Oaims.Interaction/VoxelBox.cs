@@ -10,6 +10,10 @@ public readonly record struct VoxelBox(int MinX, int MinY, int MinZ, int MaxX, i
     public int Depth => MaxZ - MinZ + 1;
     public long VoxelCount => (long)Width * Height * Depth;
 
+    /// <summary>The smallest box holding both boxes.</summary>
+    public VoxelBox Union(VoxelBox other) => new(Math.Min(MinX, other.MinX), Math.Min(MinY, other.MinY), Math.Min(MinZ, other.MinZ),
+                                                 Math.Max(MaxX, other.MaxX), Math.Max(MaxY, other.MaxY), Math.Max(MaxZ, other.MaxZ));
+
     /// <summary>The smallest box holding every voxel whose label differs between the two volumes, or null when none does.</summary>
     /// <param name="within">Where to look (default: everywhere); a caller that knows which slice changed saves scanning the rest.</param>
     public static VoxelBox? Changed<T>(ReadOnlySpan<T> previous, ReadOnlySpan<T> next, VolumeShape shape, VoxelBox? within = null)

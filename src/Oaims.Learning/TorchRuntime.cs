@@ -31,6 +31,7 @@ public static class TorchRuntime
             {
                 // Touching the torch type runs its static constructor, which loads the native libraries.
                 using var probe = torch.zeros(1);
+                SkipNnpack();
                 _ready = true;
             }
             catch (Exception e)
@@ -55,6 +56,9 @@ public static class TorchRuntime
             default: throw new ArgumentException($"Unknown device '{request}': use auto, cpu or cuda.");
         }
     }
+
+    /// <summary>The device's name as the wire and the logs give it: "cuda" or "cpu".</summary>
+    public static string NameOf(torch.Device device) => device.type == DeviceType.CUDA ? "cuda" : "cpu";
 
     /// <summary>Uses every core for intra-op work unless told otherwise (the default is often 1 under containers).</summary>
     public static void UseThreads(int? threads = null)
@@ -83,6 +87,41 @@ public static class TorchRuntime
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return;
         if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is not null) return;
         setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
+    }
+
+    // LibTorch asks NNPACK whether it initialised before each CPU convolution it might hand it (batches of 16 and
+    // more), and where it did not (a CPU without AVX2 or whose caches cpuinfo cannot read) it logs "Could not initialize
+    // NNPACK!" at every such convolution, thousands of times a run. oneDNN runs those convolutions anyway, so NNPACK
+    // is switched off (as torch.backends.nnpack.set_flags(False) does); LibTorch then never asks it. TorchSharp has no
+    // call for it, so the flag is set through LibTorch's own export (Linux: the only platform whose mangled name we know).
+    static void SkipNnpack()
+    {
+        if (NnpackSwitch() is { } nnpack) nnpack.Set(nnpack.Context, false);
+    }
+
+    /// <summary>Whether LibTorch may use NNPACK for convolutions (false once loaded, see SkipNnpack); null where it cannot be read.</summary>
+    public static bool? NnpackEnabled
+    {
+        get
+        {
+            EnsureLoaded();
+            return NnpackSwitch() is { } nnpack ? nnpack.Get(nnpack.Context) : null;
+        }
+    }
+
+    delegate IntPtr GlobalContext();
+    delegate void SetFlag(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
+    [return: MarshalAs(UnmanagedType.U1)]
+    delegate bool GetFlag(IntPtr context);
+
+    static (IntPtr Context, SetFlag Set, GetFlag Get)? NnpackSwitch()
+    {
+        if (!OperatingSystem.IsLinux() || !NativeLibrary.TryLoad("libtorch_cpu.so", typeof(torch).Assembly, null, out var library)) return null;
+        if (!NativeLibrary.TryGetExport(library, "_ZN2at13globalContextEv", out var context)
+            || !NativeLibrary.TryGetExport(library, "_ZN2at7Context20setUserEnabledNNPACKEb", out var set)
+            || !NativeLibrary.TryGetExport(library, "_ZNK2at7Context17userEnabledNNPACKEv", out var get)) return null;
+        return (Marshal.GetDelegateForFunctionPointer<GlobalContext>(context)(),
+                Marshal.GetDelegateForFunctionPointer<SetFlag>(set), Marshal.GetDelegateForFunctionPointer<GetFlag>(get));
     }
 
     [DllImport("libc", SetLastError = true)]

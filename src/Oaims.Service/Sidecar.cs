@@ -48,7 +48,7 @@ public sealed partial class Sidecar : IDisposable
     public SidecarOptions Options { get; }
     public ServiceLimits Limits => Options.Limits;
     public torch.Device Device { get; }
-    public string DeviceName => Device.type == DeviceType.CUDA ? "cuda" : "cpu";
+    public string DeviceName => Learning.TorchRuntime.NameOf(Device);
     public string CheckpointRoot { get; }
     /// <summary>Where each workspace keeps its own durable state: STATE_ROOT/&lt;workspace&gt;/ (see <see cref="LearnerStore"/>).</summary>
     public string StateRoot { get; }

@@ -108,6 +108,14 @@ public static class SidecarHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            // Uploads are tens of megabytes. With Kestrel's default HTTP/2 windows (1 MiB per connection, 768 KiB per
+            // stream) a client may send only that much before it waits a round trip for a window update, which held a
+            // Python client to a tenth of a raw loopback copy (docs/benchmarks.md). Larger windows let the bytes flow;
+            // what a connection may buffer unread is bounded by the connection window.
+            kestrel.Limits.Http2.InitialConnectionWindowSize = 16 << 20;
+            kestrel.Limits.Http2.InitialStreamWindowSize = 8 << 20;
+            // HTTP/2's default 16 KiB frames cut a 1 MiB upload chunk into 64 frames, each handled on its own.
+            kestrel.Limits.Http2.MaxFrameSize = 1 << 20;
             kestrel.Listen(address.Ip, address.Port, listen =>
             {
                 if (options.TlsCertificate is { } cert)

@@ -24,6 +24,17 @@ public class TorchRuntimeTests
     }
 
     [Fact]
+    public void NnpackIsSwitchedOffOnceLibTorchIsLoaded_SoItsStartUpFailureCannotBeLoggedPerConvolution()
+    {
+        TorchRuntime.EnsureLoaded();
+        Assert.False(TorchRuntime.NnpackEnabled); // null would mean the switch was not found on Linux
+        using var scope = NewDisposeScope();
+        // A batch of 16 is where LibTorch would consult NNPACK; the convolution runs on oneDNN all the same.
+        var conv = nn.Conv2d(2, 4, 3, padding: 1);
+        Assert.Equal(new long[] { 16, 4, 8, 8 }, conv.forward(randn(16, 2, 8, 8)).shape);
+    }
+
+    [Fact]
     public void ParameterNamesFollowTheReferenceImplementation()
     {
         var net = new InteractiveUNet(UNetConfig.Reference(1, 2));

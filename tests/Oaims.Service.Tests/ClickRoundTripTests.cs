@@ -11,19 +11,23 @@ public sealed class ClickRoundTripTests(ServerFixture server)
     static Click At(int i, int j, int k = 0, bool positive = true) => new() { Axis = 2, I = i, J = j, K = k, Positive = positive };
 
     [Fact]
-    public async Task A_click_streams_its_steps_then_the_mask_then_a_summary_with_the_latency_split()
+    public async Task A_click_streams_its_first_mask_then_its_steps_then_the_refined_mask_then_a_summary_with_the_latency_split()
     {
         string workspace = await server.NewWorkspaceAsync("mi");
         var session = await server.OpenAsync(workspace, Brain2D(seed: 20).Image);
         var first = await server.Client.ClickAsync(session.SessionId, At(16, 16));
         Assert.Empty(first.Steps); // MI learns from the second click on
         Assert.Equal(0, first.Summary.ModelVersion);
+        Assert.False(first.Summary.Refined); // no step changed the weights: the first mask is the only one
+        Assert.Same(first.FirstMask, first.Mask);
         using var call = server.Segmentation.Interact(new InteractRequest { SessionId = session.SessionId, Click = At(12, 14) });
         var kinds = new List<InteractEvent.EventOneofCase>();
+        var refined = new List<bool>();
         InteractSummary? summary = null;
         while (await call.ResponseStream.MoveNext(CancellationToken.None))
         {
             kinds.Add(call.ResponseStream.Current.EventCase);
+            if (call.ResponseStream.Current.Mask is { } mask) refined.Add(mask.Refined);
             if (call.ResponseStream.Current.Done is { } done) summary = done;
             if (call.ResponseStream.Current.Step is { } step)
             {
@@ -32,8 +36,11 @@ public sealed class ClickRoundTripTests(ServerFixture server)
                 Assert.True(double.IsFinite(step.Loss));
             }
         }
-        Assert.Equal([InteractEvent.EventOneofCase.Step, InteractEvent.EventOneofCase.Mask, InteractEvent.EventOneofCase.Done], kinds);
+        Assert.Equal([InteractEvent.EventOneofCase.Mask, InteractEvent.EventOneofCase.Step, InteractEvent.EventOneofCase.Mask, InteractEvent.EventOneofCase.Done], kinds);
+        Assert.Equal([false, true], refined);
         Assert.NotNull(summary);
+        Assert.True(summary.Refined);
+        Assert.True(summary.TimeToFirstMaskMs > 0 && summary.TimeToFirstMaskMs <= summary.TimeToDoneMs);
         Assert.Equal(2, summary.ClickCount);
         Assert.Equal(1, summary.ModelVersion);
         var l = summary.Latency;
@@ -46,15 +53,25 @@ public sealed class ClickRoundTripTests(ServerFixture server)
     {
         string workspace = await server.NewWorkspaceAsync();
         var session = await server.OpenAsync(workspace, Brain3D(seed: 21).Image);
+        // One client applies only each click's last mask, the other the first mask as well: both must end right.
         var mask = new RemoteMask(session.Dims.ToArray());
+        var everyMask = new RemoteMask(session.Dims.ToArray());
+        async Task ClickAsync(Click click)
+        {
+            var reply = await server.Client.ClickAsync(session.SessionId, click, onFirstMask: first => everyMask.Apply(first.Delta));
+            mask.Apply(reply.Mask.Delta);
+            if (reply.Summary.Refined) everyMask.Apply(reply.Mask.Delta);
+        }
         var clicks = new[] { At(10, 10, 3), At(5, 6, 3, false), At(12, 8, 1), new Click { Axis = 0, I = 7, J = 9, K = 2, Positive = true }, At(18, 15, 3) };
-        foreach (var click in clicks)
-            mask.Apply((await server.Client.ClickAsync(session.SessionId, click)).Mask.Delta);
-        mask.Apply((await server.Client.UndoAsync(session.SessionId)).Delta);
-        mask.Apply((await server.Client.ClickAsync(session.SessionId, At(3, 3, 5, false))).Mask.Delta);
+        foreach (var click in clicks) await ClickAsync(click);
+        var undo = (await server.Client.UndoAsync(session.SessionId)).Delta;
+        mask.Apply(undo);
+        everyMask.Apply(undo);
+        await ClickAsync(At(3, 3, 5, false));
 
         var labels = await server.ServerLabelsAsync(session.SessionId);
         Assert.Equal(labels, mask.Labels);
+        Assert.Equal(labels, everyMask.Labels);
         // Small chunks: GetMask sends many boxes, which still rebuild the volume exactly.
         Assert.Equal(labels, (await server.Client.GetMaskAsync(session.SessionId, maxVoxelsPerChunk: 100)).Labels);
         Assert.Equal(labels, (await server.Client.GetMaskAsync(session.SessionId)).Labels);

@@ -14,6 +14,10 @@ public sealed class DemoTests(ServerFixture server)
         Assert.Equal(4, result.Dice.Count);
         Assert.True(result.MaskMatches);
         Assert.True(result.CommittedVersion > 0);
+        Assert.Equal(4, result.FirstMaskDice.Count); // every click showed its first mask ...
+        Assert.True(result.FirstMasksBeforeSteps); // ... before its first adaptation step
+        Assert.Contains("first mask Dice", output.ToString());
+        Assert.Contains("refined Dice", output.ToString());
         Assert.Contains("click  1", output.ToString());
         Assert.Contains("Commit:", output.ToString());
         Assert.Contains($"demo-{TinyModels.Brain}", output.ToString());

@@ -51,6 +51,8 @@ public sealed class EvalResultsTests : IDisposable
 
         Assert.True(run.ExitCode == 0, run.Errors);
         var summary = JsonNode.Parse(File.ReadAllText(In("results/summary.json")))!;
+        Assert.StartsWith("refined", summary["scored_mask"]!.GetValue<string>()); // the results say which mask they score ...
+        Assert.NotNull(summary["first_mask_dice_at"]!["3"]); // ... and give the first mask's Dice beside it
         var (_, card) = Checkpoint.Load(In("adapted"));
         var origin = card.Origin!;
         Assert.Equal(OriginCard.OnlineAdaptation, origin.Kind);

@@ -42,6 +42,21 @@ public sealed class ResultsPageTests : IDisposable
     }
 
     [Fact]
+    public void The_page_says_which_mask_is_scored_and_lists_first_mask_Dice_where_a_run_recorded_it()
+    {
+        string brain = Path.Combine(CopyCommittedResults(), "brain.json");
+        var section = JsonNode.Parse(File.ReadAllText(brain))!.AsObject();
+        section["rows"]!["pi+mi"]!["first_mask_dice_at"] = new JsonObject { ["1"] = 0.5, ["5"] = 0.6, ["10"] = 0.7 };
+        File.WriteAllText(brain, section.ToJsonString());
+
+        ResultsPage.Write(_folder);
+
+        string page = File.ReadAllText(Path.Combine(_folder, "results.md"));
+        Assert.Contains("Each click is scored on the mask it leaves: the refined mask", page);
+        Assert.Contains("First masks (before each click's adaptation), Dice@1/5/10: pi+mi 0.500/0.600/0.700.", page);
+    }
+
+    [Fact]
     public void The_page_names_the_tree_state_weights_and_data_manifest_a_section_recorded()
     {
         string brain = Path.Combine(CopyCommittedResults(), "brain.json");

@@ -175,14 +175,20 @@ class InteractRequest(_message.Message):
     def __init__(self, session_id: _Optional[str] = ..., click: _Optional[_Union[Click, _Mapping]] = ...) -> None: ...
 
 class InteractSummary(_message.Message):
-    __slots__ = ["click_count", "latency", "model_version"]
+    __slots__ = ["click_count", "latency", "model_version", "refined", "time_to_done_ms", "time_to_first_mask_ms"]
     CLICK_COUNT_FIELD_NUMBER: _ClassVar[int]
     LATENCY_FIELD_NUMBER: _ClassVar[int]
     MODEL_VERSION_FIELD_NUMBER: _ClassVar[int]
+    REFINED_FIELD_NUMBER: _ClassVar[int]
+    TIME_TO_DONE_MS_FIELD_NUMBER: _ClassVar[int]
+    TIME_TO_FIRST_MASK_MS_FIELD_NUMBER: _ClassVar[int]
     click_count: int
     latency: _common_pb2.Latency
     model_version: int
-    def __init__(self, click_count: _Optional[int] = ..., model_version: _Optional[int] = ..., latency: _Optional[_Union[_common_pb2.Latency, _Mapping]] = ...) -> None: ...
+    refined: bool
+    time_to_done_ms: float
+    time_to_first_mask_ms: float
+    def __init__(self, click_count: _Optional[int] = ..., model_version: _Optional[int] = ..., latency: _Optional[_Union[_common_pb2.Latency, _Mapping]] = ..., time_to_first_mask_ms: _Optional[float] = ..., time_to_done_ms: _Optional[float] = ..., refined: bool = ...) -> None: ...
 
 class Limits(_message.Message):
     __slots__ = ["default_lease_seconds", "max_concurrent_uploads", "max_lease_seconds", "max_message_bytes", "max_sessions", "max_upload_bytes", "max_voxels", "max_workspaces", "memory_budget_bytes", "queue_capacity", "snapshot_bytes_per_workspace", "upload_chunk_bytes", "upload_idle_seconds"]
@@ -225,14 +231,16 @@ class MaskChunk(_message.Message):
     def __init__(self, delta: _Optional[_Union[_common_pb2.MaskDelta, _Mapping]] = ..., dims: _Optional[_Iterable[int]] = ..., index: _Optional[int] = ...) -> None: ...
 
 class MaskUpdate(_message.Message):
-    __slots__ = ["axis", "delta", "slice"]
+    __slots__ = ["axis", "delta", "refined", "slice"]
     AXIS_FIELD_NUMBER: _ClassVar[int]
     DELTA_FIELD_NUMBER: _ClassVar[int]
+    REFINED_FIELD_NUMBER: _ClassVar[int]
     SLICE_FIELD_NUMBER: _ClassVar[int]
     axis: int
     delta: _common_pb2.MaskDelta
+    refined: bool
     slice: int
-    def __init__(self, delta: _Optional[_Union[_common_pb2.MaskDelta, _Mapping]] = ..., axis: _Optional[int] = ..., slice: _Optional[int] = ...) -> None: ...
+    def __init__(self, delta: _Optional[_Union[_common_pb2.MaskDelta, _Mapping]] = ..., axis: _Optional[int] = ..., slice: _Optional[int] = ..., refined: bool = ...) -> None: ...
 
 class ModelInfo(_message.Message):
     __slots__ = ["class_names", "image_channels", "input_size", "metrics", "name", "task"]

@@ -106,7 +106,8 @@ class SegmentationServicer(object):
         raise NotImplementedError('Method not implemented!')
 
     def Interact(self, request, context):
-        """One click: one event per adaptation step as it happens, then the mask delta, then a summary.
+        """One click: the mask from the forward pass with the new click at once, then one event per adaptation step as it
+        happens, then (when the steps changed the weights) the refined mask from the adapted model, then a summary.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

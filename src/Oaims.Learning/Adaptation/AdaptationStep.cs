@@ -9,8 +9,10 @@ namespace Oaims.Learning.Adaptation;
 /// <param name="Applied">False when the guard undid the step (loss or weights not finite).</param>
 public sealed record AdaptationStep(int Index, string Kind, double Loss, double Milliseconds, long Version, bool Applied);
 
-/// <summary>What a strategy sees when the user has just added a click (before the new mask is shown).</summary>
-public sealed record ClickContext(OnlineLearner Learner, Predictor Predictor, IReadOnlyList<Click> Clicks, Action<AdaptationStep>? Report)
+/// <summary>What a strategy sees when the user has just added a click (the first mask, from the model before any update, is already shown).</summary>
+/// <param name="LogitsWithNewClick">Model-space logits of that first mask (all clicks, no graph), owned by the caller; null when not computed.</param>
+public sealed record ClickContext(OnlineLearner Learner, Predictor Predictor, IReadOnlyList<Click> Clicks, Action<AdaptationStep>? Report,
+                                  TorchSharp.torch.Tensor? LogitsWithNewClick = null)
 {
     public Click NewClick => Clicks[^1];
     public IReadOnlyList<Click> PreviousClicks => Clicks.Take(Clicks.Count - 1).ToList();

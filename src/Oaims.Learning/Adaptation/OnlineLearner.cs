@@ -256,7 +256,7 @@ public sealed class OnlineLearner : IDisposable
 
     InteractiveUNet SourceNetworkCopy()
     {
-        var copy = new InteractiveUNet(Network.Config);
+        var copy = new InteractiveUNet(Network.Config, Network.Device);
         using var optimizer = optim.Adam(copy.parameters(), LearningRate);
         _source.Restore(copy.parameters().ToList(), optimizer);
         return copy;

@@ -5,8 +5,12 @@ using Oaims.Learning.Inference;
 
 namespace Oaims.Learning.Adaptation;
 
-/// <summary>What one click produced: the new mask, the adaptation steps, and where the time went.</summary>
-public sealed record ClickOutcome(LabelMap Mask, IReadOnlyList<AdaptationStep> Steps, double AdaptationMilliseconds, double ForwardMilliseconds);
+/// <summary>What one click produced: the mask shown after it, the adaptation steps, where the time went, and the first mask.</summary>
+/// <param name="Mask">The mask the click leaves: the refined one when the steps changed the weights, else the first.</param>
+/// <param name="FirstMask">The mask from the forward pass with the new click, before any adaptation step (shown at once).</param>
+/// <param name="Refined">True when the steps changed the weights and <paramref name="Mask"/> comes from the adapted model.</param>
+public sealed record ClickOutcome(LabelMap Mask, IReadOnlyList<AdaptationStep> Steps, double AdaptationMilliseconds, double ForwardMilliseconds,
+                                  LabelMap FirstMask, bool Refined);
 
 /// <summary>What an undo did to the model: the click made no update, its update was taken back, or it was kept.</summary>
 public enum UndoWeights { NoUpdate, Restored, Kept }
@@ -44,7 +48,13 @@ public sealed class SliceInteraction : IDisposable
     /// <summary>The click-free proposal (used for batch pre-labelling and as the first mask shown).</summary>
     public LabelMap Proposal() => Mask ??= _predictor.Predict([]);
 
-    public ClickOutcome AddClick(Click click, Action<AdaptationStep>? report = null)
+    /// <summary>
+    /// Mask first, learning after: the forward pass with the new click gives the first mask (handed to
+    /// <paramref name="firstMask"/> at once), then the strategy adapts the model, then, when that changed the weights,
+    /// a second forward pass gives the refined mask. Once the first mask exists the click stands: if the adaptation
+    /// fails, the click keeps its first mask (undo takes it back) and the error goes to the caller.
+    /// </summary>
+    public ClickOutcome AddClick(Click click, Action<AdaptationStep>? report = null, Action<LabelMap>? firstMask = null)
     {
         if (Committed) throw new InvalidOperationException("This image was already committed; open a new session to change it.");
         if ((uint)click.X >= (uint)Sample.Width || (uint)click.Y >= (uint)Sample.Height)
@@ -53,23 +63,37 @@ public sealed class SliceInteraction : IDisposable
             throw new ArgumentOutOfRangeException(nameof(click), $"Class {click.Class} does not exist: the model knows {_learner.Task.Classes} classes ({string.Join(", ", _learner.Task.ClassNames)}).");
 
         long versionBefore = _learner.Version;
+        var maskBefore = Mask;
         _clicks.Add(click);
-        var steps = new List<AdaptationStep>();
         var clock = Stopwatch.StartNew();
+        using var logits = _predictor.Logits(_clicks);
+        var first = _predictor.ToLabels(logits);
+        double forward = clock.Elapsed.TotalMilliseconds;
+        Mask = first;
+        _undo.Push((maskBefore, versionBefore, versionBefore));
+        firstMask?.Invoke(first);
+
+        var steps = new List<AdaptationStep>();
+        clock.Restart();
         try
         {
-            _learner.Strategy.AfterClick(new ClickContext(_learner, _predictor, _clicks.ToList(), s => { steps.Add(s); report?.Invoke(s); }));
+            _learner.Strategy.AfterClick(new ClickContext(_learner, _predictor, _clicks.ToList(), s => { steps.Add(s); report?.Invoke(s); }, logits));
         }
-        catch
+        finally
         {
-            _clicks.RemoveAt(_clicks.Count - 1);
-            throw;
+            // Whatever the steps did to the weights belongs to this click, so that undo takes it back.
+            _undo.Pop();
+            _undo.Push((maskBefore, versionBefore, _learner.Version));
         }
-        _undo.Push((Mask, versionBefore, _learner.Version));
         double adaptation = clock.Elapsed.TotalMilliseconds;
-        clock.Restart();
-        Mask = _predictor.Predict(_clicks);
-        return new ClickOutcome(Mask, steps, adaptation, clock.Elapsed.TotalMilliseconds);
+        bool refined = _learner.Version != versionBefore;
+        if (refined)
+        {
+            clock.Restart();
+            Mask = _predictor.Predict(_clicks);
+            forward += clock.Elapsed.TotalMilliseconds;
+        }
+        return new ClickOutcome(Mask, steps, adaptation, forward, first, refined);
     }
 
     /// <summary>

@@ -67,9 +67,8 @@ public static class Checkpoint
         byte[] weights = File.ReadAllBytes(weightsPath);
         if (card.WeightsSha256 is { } expected && Convert.ToHexStringLower(SHA256.HashData(weights)) != expected)
             throw new InvalidDataException($"{weightsPath} does not match the SHA-256 recorded in its card: the checkpoint is incomplete or was altered.");
-        var network = new InteractiveUNet(card.ToConfig());
+        var network = new InteractiveUNet(card.ToConfig(), device);
         LoadState(network, Safetensors.Deserialize(weights, weightsPath).Entries, weightsPath);
-        if (device is not null) network.to(device);
         return (network, card);
     }
 
@@ -77,8 +76,8 @@ public static class Checkpoint
     {
         foreach (var (name, value) in network.state_dict())
         {
-            using var cpu = value.detach().to(CPU).contiguous();
-            yield return new Safetensors.Entry(name, cpu.shape, cpu.data<float>().ToArray());
+            using var host = value.detach().cpu().contiguous();
+            yield return new Safetensors.Entry(name, host.shape, host.data<float>().ToArray());
         }
     }
 
@@ -95,7 +94,7 @@ public static class Checkpoint
             var entry = byName[name];
             if (!entry.Shape.SequenceEqual(target.shape))
                 throw new InvalidDataException($"{source}: '{name}' has shape [{string.Join(",", entry.Shape)}] but the architecture needs [{string.Join(",", target.shape)}].");
-            using var source_ = tensor(entry.Data, entry.Shape);
+            using var source_ = tensor(entry.Data, entry.Shape, device: target.device);
             target.copy_(source_);
         }
     }

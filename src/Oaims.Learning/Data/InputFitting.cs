@@ -23,11 +23,11 @@ public sealed class InputFitting
 
     public static InputFitting For(SegmentationTask task, int width, int height) => new(task.Fit, task.InputSize, width, height);
 
-    /// <summary>(C, S, S) float tensor of the slice's planar channels; padding takes each channel's minimum.</summary>
-    public Tensor Image(float[] planar, int channels)
+    /// <summary>(C, S, S) float tensor of the slice's planar channels on the device (null: LibTorch's default); padding takes each channel's minimum.</summary>
+    public Tensor Image(float[] planar, int channels, Device? device = null)
     {
         using var scope = NewDisposeScope();
-        var native = tensor(planar, [1, channels, _height, _width]);
+        var native = tensor(planar, [1, channels, _height, _width], device: device);
         Tensor fitted;
         if (_fit == InputFit.Resize)
         {
@@ -44,17 +44,17 @@ public sealed class InputFitting
         return fitted.squeeze(0).MoveToOuterDisposeScope();
     }
 
-    /// <summary>(S, S) int64 labels (nearest neighbour when resizing; background where padded).</summary>
-    public Tensor Labels(LabelMap truth)
+    /// <summary>(S, S) int64 labels on the device (null: LibTorch's default; nearest neighbour when resizing; background where padded).</summary>
+    public Tensor Labels(LabelMap truth, Device? device = null)
     {
         using var scope = NewDisposeScope();
-        var native = tensor(truth.Labels, [1, 1, _height, _width]).to_type(ScalarType.Float32);
+        var native = tensor(truth.Labels, [1, 1, _height, _width], device: device).to_type(ScalarType.Float32);
         Tensor fitted;
         if (_fit == InputFit.Resize)
             fitted = F.interpolate(native, [_size, _size], mode: InterpolationMode.Nearest);
         else
         {
-            fitted = zeros(1, 1, _size, _size);
+            fitted = zeros(1, 1, _size, _size, device: native.device);
             CopyOverlap(native, fitted);
         }
         return fitted.squeeze(0).squeeze(0).to_type(ScalarType.Int64).MoveToOuterDisposeScope();

@@ -10,24 +10,33 @@ namespace Oaims.Learning.Evaluation;
 /// <summary>Writes an evaluation's summary.json, per-image CSV and Dice-against-clicks plot.</summary>
 public static class EvaluationReport
 {
-    /// <summary>{"images":N,"dice_at":{"1":..},"noc":{"80":..},"seconds":..}; per structure name when a task scores several.</summary>
+    /// <summary>{"images":N,"scored_mask":..,"dice_at":{"1":..},"noc":{"80":..},"seconds":..}; per structure name when a task scores several.
+    /// With first masks recorded (an online stream), "first_mask_dice_at" gives Dice@k of each click's first mask beside them.</summary>
     public static JsonObject Summary(IReadOnlyList<ImageResult> results, IReadOnlyList<Structure> structures, int clicks, double seconds)
     {
         var summaries = CurveSummary.PerStructure(results.Select(r => r.DicePerClick).ToList(), structures, clicks, DiceAtClicks(clicks));
         JsonObject DiceAt(CurveSummary s) => new(s.MeanDiceAt.Select(kv => KeyValuePair.Create(kv.Key.ToString(CultureInfo.InvariantCulture), (JsonNode?)Math.Round(kv.Value, 4))));
         JsonObject Noc(CurveSummary s) => new(s.MeanNoCAt.Select(kv => KeyValuePair.Create(((int)Math.Round(kv.Key * 100)).ToString(CultureInfo.InvariantCulture), (JsonNode?)Math.Round(kv.Value, 3))));
+        bool withFirst = results.Count > 0 && results.All(r => r.FirstMaskDicePerClick is not null);
+        var firstSummaries = withFirst
+            ? CurveSummary.PerStructure(results.Select(r => r.FirstMaskDicePerClick!).ToList(), structures, clicks, DiceAtClicks(clicks))
+            : null;
         var summary = new JsonObject { ["images"] = results.Count };
+        summary["scored_mask"] = withFirst ? "refined (each click's mask after its adaptation; first_mask_dice_at: before it)" : "the click's mask";
         if (structures.Count == 1)
         {
             var only = summaries[structures[0].Name];
             summary["structure"] = structures[0].Name;
             summary["dice_at"] = DiceAt(only);
             summary["noc"] = Noc(only);
+            if (firstSummaries is not null) summary["first_mask_dice_at"] = DiceAt(firstSummaries[structures[0].Name]);
         }
         else
         {
             summary["dice_at"] = new JsonObject(summaries.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)DiceAt(kv.Value))));
             summary["noc"] = new JsonObject(summaries.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)Noc(kv.Value))));
+            if (firstSummaries is not null)
+                summary["first_mask_dice_at"] = new JsonObject(firstSummaries.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)DiceAt(kv.Value))));
         }
         summary["seconds"] = Math.Round(seconds, 2);
         return summary;

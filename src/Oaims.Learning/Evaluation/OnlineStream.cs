@@ -8,7 +8,9 @@ public sealed record StreamResult(IReadOnlyList<ImageResult> Images, IReadOnlyLi
 
 /// <summary>
 /// The online protocol: images arrive one at a time in the given order, each is seen once, the simulated
-/// user clicks, accepts the final mask, and the adapted model carries over to the next image.
+/// user clicks, accepts the final mask, and the adapted model carries over to the next image. Each click is scored on
+/// the mask it leaves (the refined mask when its adaptation changed the weights, as a user who waits for it sees; the
+/// next click is placed on it); the first mask, shown before the adaptation, is scored too (ImageResult.FirstMaskDicePerClick).
 /// </summary>
 public static class OnlineStream
 {
@@ -23,7 +25,11 @@ public static class OnlineStream
         foreach (var sample in samples)
         {
             using var interaction = new SliceInteraction(learner, sample);
-            var result = InteractiveEvaluator.Play(sample, scored.Structures, clicks, click => scored.SeenByUser(interaction.AddClick(click, clickSteps.Add).Mask));
+            var result = InteractiveEvaluator.Play(sample, scored.Structures, clicks, click =>
+            {
+                var outcome = interaction.AddClick(click, clickSteps.Add);
+                return new ClickMasks(scored.SeenByUser(outcome.Mask), outcome.FirstMask is { } first ? scored.SeenByUser(first) : null);
+            });
             interaction.Commit(report: imageSteps.Add);
             images.Add(result);
             progress?.Invoke(images.Count, result);

@@ -24,9 +24,7 @@ public sealed class Predictor : IDisposable
     {
         _network = network; Task = task; Sample = sample;
         Fitting = InputFitting.For(task, sample.Width, sample.Height);
-        var device = network.parameters().First().device;
-        using var cpu = Fitting.Image(sample.Image, sample.Channels);
-        _fittedImage = cpu.to(device);
+        _fittedImage = Fitting.Image(sample.Image, sample.Channels, network.Device);
     }
 
     /// <summary>(1, C + K, S, S) network input for native clicks.</summary>

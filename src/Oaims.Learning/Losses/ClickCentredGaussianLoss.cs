@@ -32,7 +32,7 @@ public static class ClickCentredGaussianLoss
         int n = (int)target.shape[0], height = (int)target.shape[1], width = (int)target.shape[2];
         if (clicks.Count != n) throw new ArgumentException($"Got clicks for {clicks.Count} samples but the batch holds {n}.");
         long[] labels;
-        using (var cpu = target.to(CPU).to_type(ScalarType.Int64)) labels = cpu.data<long>().ToArray();
+        using (var host = target.cpu().to_type(ScalarType.Int64)) labels = host.data<long>().ToArray();
         var map = new float[n * height * width];
         for (int s = 0; s < n; s++)
         {
@@ -44,6 +44,6 @@ public static class ClickCentredGaussianLoss
                     if (labels[offset + pixel.Index] == click.Class)
                         map[offset + pixel.Index] += pixel.Weight * norm;
         }
-        return tensor(map, [n, height, width]);
+        return tensor(map, [n, height, width], device: target.device);
     }
 }

@@ -23,7 +23,8 @@ public sealed class InteractiveUNet : Module<Tensor, Tensor>
 
     public UNetConfig Config { get; }
 
-    public InteractiveUNet(UNetConfig config) : base(nameof(InteractiveUNet))
+    /// <param name="device">Where the weights live (null: LibTorch's default, the CPU); a workspace passes its own.</param>
+    public InteractiveUNet(UNetConfig config, Device? device = null) : base(nameof(InteractiveUNet))
     {
         TorchRuntime.EnsureLoaded(); // before the first convolution: see TorchRuntime.LimitOneDnnToAvx2
         Config = config;
@@ -48,7 +49,11 @@ public sealed class InteractiveUNet : Module<Tensor, Tensor>
         register_module("b", b);
         for (int i = 0; i < _decoders.Count; i++) register_module($"d{i + 1}", _decoders[i]);
         register_module("outputs", outputs);
+        if (device is not null) this.to(device);
     }
+
+    /// <summary>The device the weights live on; tensors made for this network are made there.</summary>
+    public Device Device => parameters().First().device;
 
     /// <summary>Logits (N, Classes, H, W) for input (N, ImageChannels + Classes, H, W).</summary>
     public override Tensor forward(Tensor input)

@@ -8,8 +8,9 @@ namespace Oaims.Learning.Sessions;
 /// <summary>A click on a volume: the slice axis, the voxel (i, j, k) clicked, and the class it asserts.</summary>
 public readonly record struct VolumeClick(int Axis, int I, int J, int K, int Class);
 
-/// <summary>What a volume click produced: the slice it touched, the steps, and the time split.</summary>
-public sealed record VolumeClickOutcome(int Axis, int Slice, IReadOnlyList<AdaptationStep> Steps, double AdaptationMilliseconds, double ForwardMilliseconds);
+/// <summary>What a volume click produced: the slice it touched, the steps, the time split, and whether a refined mask replaced the first.</summary>
+public sealed record VolumeClickOutcome(int Axis, int Slice, IReadOnlyList<AdaptationStep> Steps, double AdaptationMilliseconds, double ForwardMilliseconds,
+                                        bool Refined = false);
 
 /// <summary>
 /// One user segmenting one volume in a workspace: the whole label volume, a <see cref="SliceInteraction"/>
@@ -45,7 +46,12 @@ public sealed class VolumeSession : IDisposable
     public IEnumerable<(int Axis, int Slice, IReadOnlyList<Click> Clicks)> Clicks() =>
         _slices.Select(s => (s.Key.Axis, s.Key.Slice, s.Value.Clicks));
 
-    public VolumeClickOutcome AddClick(VolumeClick click, Action<AdaptationStep>? report = null)
+    /// <summary>
+    /// Adds a click (see <see cref="SliceInteraction.AddClick"/>): the first mask is written into <see cref="Labels"/> and
+    /// <paramref name="firstMaskWritten"/> called with its axis and slice before the adaptation steps run; the refined
+    /// mask, if any, is written before this returns.
+    /// </summary>
+    public VolumeClickOutcome AddClick(VolumeClick click, Action<AdaptationStep>? report = null, Action<int, int>? firstMaskWritten = null)
     {
         if (Committed) throw new InvalidOperationException("This session was committed; open a new one to keep working on the image.");
         if (click.Axis is < 0 or > 2) throw new ArgumentOutOfRangeException(nameof(click), $"Axis {click.Axis} does not exist: use 0, 1 or 2.");
@@ -56,10 +62,14 @@ public sealed class VolumeSession : IDisposable
 
         var interaction = SliceAt(click.Axis, slice);
         var before = ReadSlice(click.Axis, slice);
-        var outcome = interaction.AddClick(new Click(x, y, click.Class, click.Axis, slice), report);
-        _undo.Push((click.Axis, slice, before));
-        WriteSlice(click.Axis, slice, outcome.Mask);
-        return new VolumeClickOutcome(click.Axis, slice, outcome.Steps, outcome.AdaptationMilliseconds, outcome.ForwardMilliseconds);
+        var outcome = interaction.AddClick(new Click(x, y, click.Class, click.Axis, slice), report, first =>
+        {
+            _undo.Push((click.Axis, slice, before)); // the click stands from its first mask on
+            WriteSlice(click.Axis, slice, first);
+            firstMaskWritten?.Invoke(click.Axis, slice);
+        });
+        if (outcome.Refined) WriteSlice(click.Axis, slice, outcome.Mask);
+        return new VolumeClickOutcome(click.Axis, slice, outcome.Steps, outcome.AdaptationMilliseconds, outcome.ForwardMilliseconds, outcome.Refined);
     }
 
     /// <summary>

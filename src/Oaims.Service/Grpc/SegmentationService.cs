@@ -3,7 +3,9 @@ using global::Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Oaims.Interaction;
 using Oaims.Learning.Adaptation;
+using Oaims.Service.Sessions;
 using Oaims.Service.V1;
+using Oaims.Service.Workspaces;
 
 namespace Oaims.Service.Grpc;
 
@@ -74,20 +76,33 @@ public sealed class SegmentationService(Sidecar sidecar, ILogger<SegmentationSer
         long started = Stopwatch.GetTimestamp();
         var session = sidecar.Session(request.SessionId);
         var click = session.Validate(Wire.FromWire(request.Click));
-        var work = await StepRelay.RunAsync(
-            report => sidecar.OnSessionAsync(session.Id, s => s.Click(click, report), context.CancellationToken),
-            responseStream, step => new InteractEvent { Step = Wire.ToWire(step) });
+        double firstMaskAt = 0;
+        // The first mask is written as soon as the worker has it; the steps follow while the worker computes them.
+        var work = await StepRelay.RelayAsync<WorkResult<ClickResult>, InteractEvent>(
+            emit => sidecar.OnSessionAsync(session.Id, s => s.Click(click, step => emit(new InteractEvent { Step = Wire.ToWire(step) }),
+                                                                     mask => emit(MaskEvent(mask))), context.CancellationToken),
+            responseStream, e => { if (e.EventCase == InteractEvent.EventOneofCase.Mask) firstMaskAt = Stopwatch.GetElapsedTime(started).TotalMilliseconds; });
         var result = work.Value;
-        await responseStream.WriteAsync(new InteractEvent { Mask = new MaskUpdate { Delta = Wire.ToWire(result.Delta), Axis = result.Outcome.Axis, Slice = result.Outcome.Slice } });
+        if (result.Refined is { } refined) await responseStream.WriteAsync(MaskEvent(refined));
         double total = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         var latency = Wire.Latency(work.QueueMilliseconds, result.Outcome.ForwardMilliseconds, result.Outcome.AdaptationMilliseconds, result.EncodeMilliseconds, total);
-        await responseStream.WriteAsync(new InteractEvent { Done = new InteractSummary { ClickCount = result.ClickCount, ModelVersion = result.ModelVersion, Latency = latency } });
+        await responseStream.WriteAsync(new InteractEvent
+        {
+            Done = new InteractSummary
+            {
+                ClickCount = result.ClickCount, ModelVersion = result.ModelVersion, Latency = latency,
+                TimeToFirstMaskMs = firstMaskAt, TimeToDoneMs = total, Refined = result.Refined is not null,
+            },
+        });
         log.LogInformation(
-            "Click {ClickIndex} in session {SessionId} (workspace {Workspace}, axis {Axis} slice {Slice}, class {Class}): {Steps} step(s), version {ModelVersion}; " +
-            "queue {QueueMs:F1} ms, forward {ForwardMs:F1} ms, adaptation {AdaptationMs:F1} ms, encode {EncodeMs:F1} ms, total {TotalMs:F1} ms",
+            "Click {ClickIndex} in session {SessionId} (workspace {Workspace}, axis {Axis} slice {Slice}, class {Class}): {Steps} step(s), version {ModelVersion}, refined {Refined}; " +
+            "first mask {FirstMaskMs:F1} ms, queue {QueueMs:F1} ms, forward {ForwardMs:F1} ms, adaptation {AdaptationMs:F1} ms, encode {EncodeMs:F1} ms, total {TotalMs:F1} ms",
             result.ClickCount, session.Id, session.Workspace.Name, result.Outcome.Axis, result.Outcome.Slice, click.Class, result.Outcome.Steps.Count, result.ModelVersion,
-            latency.QueueMs, latency.ForwardMs, latency.AdaptationMs, latency.EncodeMs, latency.TotalMs);
+            result.Refined is not null, firstMaskAt, latency.QueueMs, latency.ForwardMs, latency.AdaptationMs, latency.EncodeMs, latency.TotalMs);
     }
+
+    static InteractEvent MaskEvent(ClickMask mask) =>
+        new() { Mask = new MaskUpdate { Delta = Wire.ToWire(mask.Delta), Axis = mask.Axis, Slice = mask.Slice, Refined = mask.Refined } };
 
     public override async Task<UndoResponse> Undo(UndoRequest request, ServerCallContext context)
     {

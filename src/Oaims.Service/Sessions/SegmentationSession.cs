@@ -8,8 +8,14 @@ using Oaims.Service.Workspaces;
 
 namespace Oaims.Service.Sessions;
 
-/// <summary>What one click produced for the client: the steps and timings, the mask delta, and the session's state after it.</summary>
-public sealed record ClickResult(VolumeClickOutcome Outcome, MaskDelta Delta, double EncodeMilliseconds, int ClickCount, long ModelVersion);
+/// <summary>One mask of a click as it travels: the delta against what the client had, the slice, and whether it is the refined one.</summary>
+public sealed record ClickMask(MaskDelta Delta, int Axis, int Slice, bool Refined, double EncodeMilliseconds);
+
+/// <summary>What one click produced for the client: the steps and timings, the first mask, the refined one (if the weights changed), and the session's state after it.</summary>
+public sealed record ClickResult(VolumeClickOutcome Outcome, ClickMask First, ClickMask? Refined, int ClickCount, long ModelVersion)
+{
+    public double EncodeMilliseconds => First.EncodeMilliseconds + (Refined?.EncodeMilliseconds ?? 0);
+}
 
 /// <summary>What an undo produced: what was taken back (mask, weights), the mask delta, and the state after it.</summary>
 public sealed record UndoResult(UndoOutcome Outcome, MaskDelta Delta, int ClickCount, long ModelVersion);
@@ -135,15 +141,33 @@ public sealed class SegmentationSession : IDisposable
         return new VolumeClick(click.Axis, click.I, click.J, click.K, label);
     }
 
-    /// <summary>Worker: adds the click (the strategy may adapt the model; steps are reported as they happen) and encodes the delta.</summary>
-    public ClickResult Click(VolumeClick click, Action<AdaptationStep> report)
+    /// <summary>
+    /// Worker: adds the click. The first mask's delta goes to <paramref name="showFirstMask"/> as soon as the forward pass
+    /// with the click exists; then the strategy may adapt the model (steps reported as they happen); when that changed
+    /// the weights, the refined mask's delta is in the result.
+    /// </summary>
+    public ClickResult Click(VolumeClick click, Action<AdaptationStep> report, Action<ClickMask> showFirstMask)
     {
         EnsureOpen();
-        var outcome = _volume.AddClick(click, report);
+        ClickMask? first = null;
+        var outcome = _volume.AddClick(click, report, (axis, slice) =>
+        {
+            first = Encode(axis, slice, refined: false, alsoCover: null);
+            showFirstMask(first);
+        });
         Log.Add(click, outcome.Slice, _volume.Labels, Dims, outcome.Steps, Workspace.Learner.Version);
+        // The refined box also covers what the first delta changed: a client that skipped the first mask still ends right.
+        var refined = outcome.Refined ? Encode(outcome.Axis, outcome.Slice, refined: true, alsoCover: first!.Delta.Box) : null;
+        return new ClickResult(outcome, first!, refined, ClickCount, Workspace.Learner.Version);
+    }
+
+    ClickMask Encode(int axis, int slice, bool refined, VoxelBox? alsoCover)
+    {
         var clock = Stopwatch.StartNew();
-        var delta = DeltaOf(outcome.Axis, outcome.Slice);
-        return new ClickResult(outcome, delta, clock.Elapsed.TotalMilliseconds, ClickCount, Workspace.Learner.Version);
+        var delta = DeltaOf(axis, slice);
+        if (alsoCover is VoxelBox covered)
+            delta = MaskDelta.OfBox<byte>(_volume.Labels, Shape, delta.Box is VoxelBox changed ? changed.Union(covered) : covered);
+        return new ClickMask(delta, axis, slice, refined, clock.Elapsed.TotalMilliseconds);
     }
 
     /// <summary>Worker: takes back the last click's mask, and its weight update unless the workspace changed since.</summary>

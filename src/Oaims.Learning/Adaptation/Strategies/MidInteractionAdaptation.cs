@@ -24,8 +24,9 @@ public sealed class MidInteractionAdaptation : IAdaptationStrategy
         if (predictor.Fitting.Click(context.NewClick) is not { } newClick) return;
         var settings = context.Learner.Settings;
         IReadOnlyList<Click> anchors = settings.AnchorAllClicks ? predictor.Fitting.Clicks(context.Clicks) : [newClick];
-        using var withNewClick = predictor.Logits(context.Clicks);
-        using var pseudoLabel = Predictor.PseudoLabel(withNewClick);
+        // The first mask's forward pass is the pseudo-label: reused when the caller kept it, computed otherwise.
+        using var computed = context.LogitsWithNewClick is null ? predictor.Logits(context.Clicks) : null;
+        using var pseudoLabel = Predictor.PseudoLabel(context.LogitsWithNewClick ?? computed!);
         var previousClicks = context.PreviousClicks;
         context.Learner.Step(Name, 0, () =>
         {

@@ -25,7 +25,7 @@ public sealed class PostInteractionAdaptation : IAdaptationStrategy
         var mask = context.FinalMask;
         var first = context.Clicks.Count > 0 ? context.Clicks[0] : SimulatedUser.FirstClick(mask);
         if (first is not { } firstClick) return; // nothing to learn from an empty mask without clicks
-        using var target = predictor.Fitting.Labels(mask).unsqueeze(0).to(predictor.Device);
+        using var target = predictor.Fitting.Labels(mask, predictor.Device).unsqueeze(0);
         int classes = predictor.Task.Classes;
 
         LabelMap? stage1Prediction = null;

@@ -51,7 +51,7 @@ public sealed class TeacherStudentAdaptation : IAdaptationStrategy
 
     static InteractiveUNet Copy(InteractiveUNet network)
     {
-        var copy = new InteractiveUNet(network.Config);
+        var copy = new InteractiveUNet(network.Config, network.Device); // the teacher lives where the student does
         using (no_grad())
             foreach (var (target, source) in copy.parameters().Zip(network.parameters())) target.copy_(source);
         copy.eval();
