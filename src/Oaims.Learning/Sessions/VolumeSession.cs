@@ -25,13 +25,8 @@ public sealed class VolumeSession : IDisposable
 
     public VolumeSession(OnlineLearner learner, Volume image)
     {
-        var task = learner.Task;
-        if (image.ChannelCount != task.ImageChannels)
-            throw new ArgumentException($"The model expects {task.ImageChannels}-channel images but this one has {image.ChannelCount}.");
+        _normalised = IntensityNormaliser.NormalisedCopy(image, learner.Task);
         _learner = learner;
-        var channels = image.Channels.Select(c => (float[])c.Clone()).ToArray();
-        IntensityNormaliser.Apply(task.Normalisation, channels);
-        _normalised = new Volume(image.Dims, channels, image.IjkToRas);
         Labels = new byte[image.VoxelCount];
     }
 
@@ -94,9 +89,7 @@ public sealed class VolumeSession : IDisposable
     {
         if (_slices.TryGetValue((axis, slice), out var existing)) return existing;
         var (w, h) = VolumeSlices.SliceShape(Dims, axis);
-        var planar = new float[_normalised.ChannelCount * w * h];
-        for (int c = 0; c < _normalised.ChannelCount; c++)
-            VolumeSlices.Extract(_normalised.Channels[c], Dims, axis, slice).Pixels.CopyTo(planar, c * w * h);
+        var planar = VolumeSlices.ExtractPlanar(_normalised, axis, slice);
         var sample = new SliceSample($"axis{axis}/slice{slice}", planar, _normalised.ChannelCount, w, h, null);
         return _slices[(axis, slice)] = new SliceInteraction(_learner, sample);
     }
