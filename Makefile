@@ -36,10 +36,12 @@ test-python:
 experiments: build
 	$(OAIMS) experiments --data $(DATA) --out docs
 
-## Timings: click latency in-process and over gRPC, written to docs/benchmarks.md.
+## Timings: click latency in-process and over gRPC, pre-labelling throughput, written to docs/benchmarks.md.
 bench: build
 	$(OAIMS) bench --model brain-flair --out docs/benchmarks.md
 	$(OAIMS) demo --benchmark docs/benchmarks.md --model brain-flair --clicks 10 --rounds 5
+	out=$$(mktemp -d) && $(OAIMS) prelabel --model brain-flair --in $(DATA)/brats2013/pat0004/t1c.nii.gz $(DATA)/brats2013/pat0004/flair.nii.gz \
+	  --out $$out --bench docs/benchmarks.md; rm -rf $$out
 
 ## Reliability: malformed requests, kill -9 during writes, concurrent annotators, memory; written to docs/reliability.md.
 soak: build

@@ -77,6 +77,24 @@ def test_applying_the_streamed_deltas_one_after_another_reproduces_the_servers_m
     session.close()
 
 
+def test_propagation_streams_proposed_slices_whose_deltas_reproduce_the_servers_mask(client, t1c, lesion):
+    voxels, affine = t1c
+    session = client.open_session(client.upload(voxels, affine), workspace(client, "none"))
+    mine = np.zeros(session.shape, dtype=np.uint8)
+    i, j, k = lesion_centre(lesion)
+    session.click(2, (i, j, k), True).delta.apply_to(mine)
+    seen = []
+    result = session.propagate(2, k, max_slices=4, on_event=seen.append)
+    for proposed in result.slices:
+        proposed.delta.apply_to(mine)
+    assert list(result.slices) == seen and result.axis == 2
+    assert 1 <= len(result.proposed) <= 4 and set(result.proposed) <= {k - 4, k - 3, k - 2, k - 1, k + 1, k + 2, k + 3, k + 4}
+    assert [s.slice for s in result.slices if s.proposal] == list(result.proposed)
+    assert result.stop_below and result.stop_above
+    assert np.array_equal(mine, session.mask())
+    session.close()
+
+
 def test_ten_simulated_clicks_on_one_slice_then_commit_leave_the_mask_and_a_version_per_update(client, t1c, lesion):
     voxels, affine = t1c
     name = workspace(client, "pi+mi")

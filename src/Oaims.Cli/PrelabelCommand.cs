@@ -43,12 +43,16 @@ public static class PrelabelCommand
             network.eval();
             var proposer = new VolumeProposer(network, card.ToTask(), batchSize);
             Directory.CreateDirectory(outDir);
+            var bareBefore = benchFile is null ? default : PrelabelBenchmark.Bare(proposer, files);
             var progress = PrelabelProgress.OnStandardError(files.Count);
             var outcomes = new PrelabelBatch(proposer, outDir, progress).Run(files);
 
             var extra = new JsonObject { ["model"] = card.Name, ["shard"] = share.ToString(), ["batch"] = batchSize, ["command"] = CommandLine() };
             if (benchFile is not null)
-                extra["bench"] = PrelabelBenchmark.Measure(proposer, outcomes, progress, benchFile, card.Name);
+            {
+                if (outcomes.Any(o => o.Status != PrelabelOutcome.Written)) throw new InvalidDataException("--bench needs every input pre-labelled; see the failures above.");
+                extra["bench"] = PrelabelBenchmark.Write(proposer, progress, bareBefore, PrelabelBenchmark.Bare(proposer, files), files.Count, benchFile, card.Name);
+            }
             var summary = PrelabelBatch.Summary(outcomes, progress, extra);
             AtomicFile.WriteAllText(Path.Combine(outDir, "summary.json"), summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             Console.WriteLine(summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

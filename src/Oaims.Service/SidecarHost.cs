@@ -127,6 +127,7 @@ public static class SidecarHost
         app.UseUndecodableRequests();
         app.MapGrpcService<SegmentationService>();
         app.MapGrpcService<WorkspacesService>();
+        app.MapGrpcService<PropagationService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;
