@@ -5,7 +5,9 @@ using Oaims.Cli.Prelabel;
 using Oaims.Imaging;
 using Oaims.Learning;
 using Oaims.Learning.Checkpoints;
+using Oaims.Learning.Adaptation;
 using Oaims.Learning.Inference;
+using Oaims.Learning.Sessions;
 using static Oaims.Cli.CliOptions;
 
 namespace Oaims.Cli;
@@ -23,10 +25,11 @@ public static class PrelabelCommand
         var output = Required("--out", "folder for the label maps (named as the inputs) and summary.json");
         var shard = WithDefault("--shard", "0/1", "i/n: only the inputs whose file name hashes to share i of n (a cluster array job's index)");
         var batch = WithDefault("--batch", 8, "slices per forward pass");
+        var propagate = new Option<bool>("--propagate") { Description = "seed by propagation: from the slice where the click-free proposal is largest, propagate through the volume; slices it does not reach stay background" };
         var bench = Optional("--bench", "after the run, time bare forward passes over the same slices and write both rates to this markdown file");
 
         var command = new Command("prelabel", "Pre-label images with a model: every slice proposed without clicks, label maps written with the inputs' geometry.");
-        foreach (var o in new Option[] { model, inputs, output, shard, batch, bench }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, inputs, output, shard, batch, propagate, bench }) command.Options.Add(o);
         command.SetAction(parse => Guarded(() =>
         {
             var share = Shard.Parse(parse.GetValue(shard)!);
@@ -45,9 +48,19 @@ public static class PrelabelCommand
             Directory.CreateDirectory(outDir);
             var bareBefore = benchFile is null ? default : PrelabelBenchmark.Bare(proposer, files);
             var progress = PrelabelProgress.OnStandardError(files.Count);
-            var outcomes = new PrelabelBatch(proposer, outDir, progress).Run(files);
+            using var learner = parse.GetValue(propagate) ? new OnlineLearner(network, card, "none") : null;
+            Func<Volume, Action<int>, byte[]> label = learner is null
+                ? (image, done) => proposer.Propose(image, done)
+                : (image, done) => PropagatedProposal.Propose(learner, proposer, image, done);
+            var batchRun = new PrelabelBatch(label, outDir, progress);
+            var outcomes = batchRun.Run(files);
 
-            var extra = new JsonObject { ["model"] = card.Name, ["shard"] = share.ToString(), ["batch"] = batchSize, ["command"] = CommandLine() };
+            var extra = new JsonObject
+            {
+                ["model"] = card.Name, ["shard"] = share.ToString(), ["batch"] = batchSize, ["propagate"] = parse.GetValue(propagate), ["command"] = CommandLine(),
+                ["seconds_waiting_for_reads"] = Math.Round(batchRun.Time.Reading, 3), ["seconds_proposing"] = Math.Round(batchRun.Time.Proposing, 3),
+                ["seconds_waiting_for_writes"] = Math.Round(batchRun.Time.Writing, 3),
+            };
             if (benchFile is not null)
             {
                 if (outcomes.Any(o => o.Status != PrelabelOutcome.Written)) throw new InvalidDataException("--bench needs every input pre-labelled; see the failures above.");

@@ -52,7 +52,9 @@ public static class VolumeEvaluation
             ["modality"] = options.Modality, ["clicks"] = options.Clicks, ["seeding"] = options.Seeding.Name, ["volumes"] = propagated.Count,
             ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1),
         };
-        foreach (var (key, value) in Curves(propagated, options.Clicks)) summary[key] = value;
+        var curves = Curves(propagated, options.Clicks);
+        summary["volume_dice_at"] = curves["volume_dice_at"]!.DeepClone();
+        summary["volume_noc"] = curves["volume_noc"]!.DeepClone();
         summary["slice_by_slice"] = Curves(sliceBySlice, options.Clicks);
         summary["final_version"] = learner.Version;
         summary["provenance"] = provenance.ToJson();

@@ -155,3 +155,31 @@ public class PropagationTests
         Assert.All(result.DicePerClick, d => Assert.InRange(d, 0, 1));
     }
 }
+
+/// <summary>Pre-labelling seeded by propagation, with the tiny model biased as in <see cref="PropagationTests"/>.</summary>
+public class PropagatedProposalTests
+{
+    [Fact]
+    public void Seeded_pre_labels_reach_every_slice_the_structure_continues_through()
+    {
+        var (network, card) = TinyModels.Create();
+        using (no_grad()) network.named_parameters().Single(p => p.name == "outputs.bias").parameter.copy_(tensor(new[] { -50f, 50f }));
+        using var learner = new OnlineLearner(network, card, "none");
+        var image = Phantom.Generate3D(TinyModels.Size, TinyModels.Size, 5, seed: 1).Image;
+
+        var labels = PropagatedProposal.Propose(learner, new Inference.VolumeProposer(network, card.ToTask()), image);
+
+        Assert.All(labels, v => Assert.Equal(1, v));
+    }
+
+    [Fact]
+    public void A_volume_where_the_model_finds_nothing_is_labelled_background()
+    {
+        var (network, card) = TinyModels.Create();
+        using (no_grad()) network.named_parameters().Single(p => p.name == "outputs.bias").parameter.copy_(tensor(new[] { 50f, -50f }));
+        using var learner = new OnlineLearner(network, card, "none");
+        var image = Phantom.Generate3D(TinyModels.Size, TinyModels.Size, 5, seed: 1).Image;
+
+        Assert.All(PropagatedProposal.Propose(learner, new Inference.VolumeProposer(network, card.ToTask()), image), v => Assert.Equal(0, v));
+    }
+}

@@ -65,6 +65,19 @@ public sealed class PrelabelTests : IDisposable
     }
 
     [Fact]
+    public void Prelabel_seeded_by_propagation_writes_label_maps_with_the_inputs_geometry()
+    {
+        string inputs = WriteInputs("a.nii.gz");
+
+        var run = RunOaims("prelabel", "--model", _model, "--in", inputs, "--out", In("out"), "--propagate");
+
+        Assert.True(run.ExitCode == 0, run.Errors);
+        var (input, labels) = (VolumeIO.Read(Path.Combine(inputs, "a.nii.gz")), VolumeIO.Read(In("out/a.nii.gz")));
+        Assert.Equal(input.Dims, labels.Dims);
+        Assert.True(Summary(In("out"))["propagate"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public void A_second_run_skips_the_label_maps_already_written_and_makes_the_missing_ones()
     {
         string inputs = WriteInputs("a.nii.gz", "b.nrrd");

@@ -15,10 +15,16 @@ public sealed record PrelabelOutcome(string Input, string Status, int Slices, st
 /// OUT/&lt;input file name&gt; with the input's geometry. Finished outputs are skipped (a rerun resumes), a bad input is
 /// reported and the batch goes on, and the next file is read while the model runs on the current one.
 /// </summary>
-public sealed class PrelabelBatch(VolumeProposer proposer, string outputFolder, PrelabelProgress progress)
+/// <param name="propose">The label of every voxel of an image (click-free proposals, or seeded by propagation); it reports slices done.</param>
+public sealed class PrelabelBatch(Func<Volume, Action<int>, byte[]> propose, string outputFolder, PrelabelProgress progress)
 {
     /// <summary>Where the label map of an input goes.</summary>
     public string OutputOf(string input) => Path.Combine(outputFolder, Path.GetFileName(input));
+
+    /// <summary>Where the run's time went (seconds): waiting for a file to be read, the model's work, waiting for a write to finish.</summary>
+    public (double Reading, double Proposing, double Writing) Time => (_reading.Elapsed.TotalSeconds, _proposing.Elapsed.TotalSeconds, _writing.Elapsed.TotalSeconds);
+
+    readonly System.Diagnostics.Stopwatch _reading = new(), _proposing = new(), _writing = new();
 
     public IReadOnlyList<PrelabelOutcome> Run(IReadOnlyList<string> inputs)
     {
@@ -38,12 +44,16 @@ public sealed class PrelabelBatch(VolumeProposer proposer, string outputFolder, 
             var reading = next!;
             next = i + 1 < pending.Count ? Read(pending[i + 1]) : null;
             var proposed = Propose(input, reading);
+            _writing.Start();
             if (writing is not null) Finish(outcomes, writing.GetAwaiter().GetResult());
+            _writing.Stop();
             writing = proposed.Labels is { } labels
                 ? Task.Run(() => Write(input, proposed.Image!, labels))
                 : Task.FromResult(proposed.Failure!);
         }
+        _writing.Start();
         if (writing is not null) Finish(outcomes, writing.GetAwaiter().GetResult());
+        _writing.Stop();
         return outcomes;
     }
 
@@ -59,11 +69,18 @@ public sealed class PrelabelBatch(VolumeProposer proposer, string outputFolder, 
     {
         try
         {
+            _reading.Start();
             var image = reading.GetAwaiter().GetResult();
-            return (image, proposer.Propose(image, progress.SlicesDone), null);
+            _reading.Stop();
+            _proposing.Start();
+            var labels = propose(image, progress.SlicesDone);
+            _proposing.Stop();
+            return (image, labels, null);
         }
         catch (Exception e) when (IsBadInput(e))
         {
+            _reading.Stop();
+            _proposing.Stop();
             return (null, null, new PrelabelOutcome(input, PrelabelOutcome.Failed, 0, e.Message));
         }
     }
