@@ -58,6 +58,15 @@ public sealed class VolumeProposer
         var (width, height) = VolumeSlices.SliceShape(normalised.Dims, SliceAxis);
         var fitting = InputFitting.For(_task, width, height);
         var device = _network.parameters().First().device;
+        if (fitting.IsPadOrCrop)
+        {
+            // The guidance maps of no clicks are zeros: the buffer's own.
+            int channels = normalised.ChannelCount, size = _task.InputSize, perSlice = (channels + _task.Classes) * size * size;
+            var buffer = new float[slices.Count * perSlice];
+            for (int n = 0; n < slices.Count; n++)
+                fitting.PadInto(VolumeSlices.ExtractPlanar(normalised, SliceAxis, slices[n]), channels, buffer.AsSpan(n * perSlice, channels * size * size));
+            return tensor(buffer, [slices.Count, channels + _task.Classes, size, size]).to(device).MoveToOuterDisposeScope();
+        }
         var fitted = slices.Select(k => ModelInput.Build(fitting.Image(VolumeSlices.ExtractPlanar(normalised, SliceAxis, k), normalised.ChannelCount), [], _task.Classes)).ToArray();
         return stack(fitted).to(device).MoveToOuterDisposeScope();
     }
@@ -78,9 +87,21 @@ public sealed class VolumeProposer
         var (width, height) = VolumeSlices.SliceShape(dims, SliceAxis);
         var fitting = InputFitting.For(_task, width, height);
         using var noGrad = no_grad();
+        int plane = width * height;
+        if (fitting.IsPadOrCrop)
+        {
+            int square = _task.InputSize * _task.InputSize;
+            var modelLabels = modelLogits.argmax(1).to_type(ScalarType.Byte).cpu().data<byte>().ToArray();
+            var slice = new byte[plane];
+            for (int n = 0; n < slices.Length; n++)
+            {
+                fitting.LabelsBack(modelLabels.AsSpan(n * square, square), slice);
+                VolumeSlices.InsertValues<byte>(labels, dims, SliceAxis, slices[n], slice);
+            }
+            return;
+        }
         var native = fitting.Logits(modelLogits).argmax(1).to_type(ScalarType.Byte).cpu();
         var values = native.data<byte>().ToArray();
-        int plane = width * height;
         for (int n = 0; n < slices.Length; n++)
             VolumeSlices.InsertValues<byte>(labels, dims, SliceAxis, slices[n], values.AsSpan(n * plane, plane));
     }
