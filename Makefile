@@ -37,10 +37,13 @@ experiments: build
 	$(OAIMS) experiments --data $(DATA) --out docs
 
 ## Timings, written to docs/benchmarks.md from one run (about 10 minutes on 2 cores): click time in-process; time to first
-## mask and to done over gRPC against in-process; bytes per click; TorchSharp vs python3-torch; uploads vs raw TCP; server memory.
+## mask and to done over gRPC against in-process; bytes per click; TorchSharp vs python3-torch; uploads vs raw TCP; server memory; pre-labelling
+## throughput against bare forward passes.
 bench: build
 	$(OAIMS) bench --model brain-flair --out docs/benchmarks.md
 	$(OAIMS) demo --benchmark docs/benchmarks.md --model brain-flair --clicks 10 --rounds 5
+	out=$$(mktemp -d) && $(OAIMS) prelabel --model brain-flair --in $(DATA)/brats2013/pat0004/t1c.nii.gz $(DATA)/brats2013/pat0004/flair.nii.gz \
+	  --out $$out --bench docs/benchmarks.md; rm -rf $$out
 
 ## Reliability: malformed requests, kill -9 during writes, concurrent annotators, memory; written to docs/reliability.md.
 soak: build

@@ -12,11 +12,11 @@
 from .errors import OaimsError
 from .masks import MaskDelta, assemble, encode
 from .results import (AdaptationStep, Capabilities, ClickResult, CommitResult, ImageRef, Latency, ModelInfo, ModelVersion,
-                      SessionInfo, UndoResult, VersionHistory, WorkspaceInfo)
+                      PropagatedSlice, PropagateResult, SessionInfo, UndoResult, VersionHistory, WorkspaceInfo)
 
 __all__ = [
     "OaimsError", "MaskDelta", "assemble", "encode", "AdaptationStep", "Capabilities", "ClickResult", "CommitResult",
-    "ImageRef", "Latency", "ModelInfo", "ModelVersion", "SessionInfo", "UndoResult", "VersionHistory", "WorkspaceInfo",
+    "ImageRef", "Latency", "ModelInfo", "ModelVersion", "PropagatedSlice", "PropagateResult", "SessionInfo", "UndoResult", "VersionHistory", "WorkspaceInfo",
     "Client", "Session", "ImagePayload",
 ]
 

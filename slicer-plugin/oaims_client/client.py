@@ -14,9 +14,11 @@ import numpy as np
 from . import masks
 from .errors import OaimsError
 from .generated import common_pb2, segmentation_pb2 as seg, segmentation_pb2_grpc, workspaces_pb2 as ws, workspaces_pb2_grpc
+from .generated import propagation_pb2 as prop, propagation_pb2_grpc
 from .images import ImagePayload
 from .orientation import Reorientation
 from .results import (AdaptationStep, Capabilities, ClickResult, CommitResult, ImageRef, Latency, ModelInfo, ModelVersion,
+                      PropagatedSlice, PropagateResult,
                       SessionInfo, UndoResult, VersionHistory, WorkspaceInfo)
 
 Progress = Callable[[int, int], None]
@@ -52,6 +54,7 @@ class Client:
         self._metadata = (("authorization", f"Bearer {token}"),) if token else ()
         self._segmentation = segmentation_pb2_grpc.SegmentationStub(channel)
         self._workspaces = workspaces_pb2_grpc.WorkspacesStub(channel)
+        self._propagation = propagation_pb2_grpc.PropagationStub(channel)
         self._capabilities: Optional[Capabilities] = None
 
     @classmethod
@@ -315,6 +318,44 @@ class Session:
                base: Optional[np.ndarray] = None) -> CommitResult:
         """Accepts the mask (with `final_mask`: the user's edited one; see iter_commit); `on_step` sees each step."""
         return _drain(self.iter_commit(final_mask, base), on_step)
+
+    def iter_propagate(self, axis: int, slice_index: int, accept_first: bool = False,
+                       max_slices: int = 0) -> Generator[Union[AdaptationStep, PropagatedSlice], None, PropagateResult]:
+        """Proposes the neighbours of slice `slice_index` across `axis` (after accepting it, with `accept_first`): yields
+        each adaptation step and each PropagatedSlice as it streams (apply its delta as a click's), returns the summary."""
+        r = self.reorientation
+        canonical_axis = r.axis_to_canonical(int(axis))
+        voxel = [0, 0, 0]
+        voxel[int(axis)] = int(slice_index)
+        request = prop.PropagateRequest(session_id=self.id, axis=canonical_axis, slice=r.voxel_to_canonical(voxel)[canonical_axis],
+                                        accept_first=bool(accept_first), max_slices=int(max_slices))
+        steps, slices, done = [], [], None
+        c = self._client
+        for event in c._stream(c._propagation.Propagate, request):
+            kind = event.WhichOneof("event")
+            if kind == "step":
+                step = _step(event.step)
+                steps.append(step)
+                yield step
+            elif kind == "slice":
+                m = event.slice
+                proposed = PropagatedSlice(r.axis_to_stored(m.axis), r.index_to_stored(m.axis, m.slice),
+                                           self._to_caller(_delta(m.delta)), m.proposal, m.done)
+                slices.append(proposed)
+                yield proposed
+            elif kind == "done":
+                done = event.done
+        if done is None:
+            raise OaimsError("DATA_LOSS", "The server ended the propagation without a summary.")
+        caller_axis = r.axis_to_stored(canonical_axis)
+        return PropagateResult(tuple(steps), tuple(slices), tuple(r.index_to_stored(canonical_axis, k) for k in done.proposed),
+                               tuple(r.index_to_stored(canonical_axis, k) for k in done.cleared), caller_axis,
+                               done.stop_below, done.stop_above, done.model_version, _latency(done.latency))
+
+    def propagate(self, axis: int, slice_index: int, accept_first: bool = False, max_slices: int = 0,
+                  on_event: Optional[Callable[[Union[AdaptationStep, PropagatedSlice]], None]] = None) -> PropagateResult:
+        """Propagation in one call; `on_event(step_or_slice)` is called as each arrives (e.g. to paint a slice at once)."""
+        return _drain(self.iter_propagate(axis, slice_index, accept_first, max_slices), on_event)
 
     def mask(self, max_voxels_per_chunk: int = 0) -> np.ndarray:
         """The whole label volume as uint8 [k, j, i], rebuilt from the streamed chunks."""

@@ -128,6 +128,32 @@ class UndoResult:
 
 
 @dataclass(frozen=True)
+class PropagatedSlice:
+    """One slice a propagation changed: apply `delta`; `proposal` False means an old proposal was cleared."""
+
+    axis: int
+    slice: int
+    delta: MaskDelta
+    proposal: bool
+    done: int
+
+
+@dataclass(frozen=True)
+class PropagateResult:
+    """A propagation's acceptance steps, the slices it changed, and why it stopped each way."""
+
+    steps: Tuple[AdaptationStep, ...]
+    slices: Tuple[PropagatedSlice, ...]
+    proposed: Tuple[int, ...]
+    cleared: Tuple[int, ...]
+    axis: int
+    stop_below: str
+    stop_above: str
+    model_version: int
+    latency: Latency
+
+
+@dataclass(frozen=True)
 class CommitResult:
     """A commit's post-interaction steps and the model version it left."""
 

@@ -94,6 +94,23 @@ def test_a_click_shows_its_first_mask_before_its_steps_and_the_refined_mask_repl
     only_last = before.copy()
     result.delta.apply_to(only_last)  # ... and alone is right too, for a client that skipped the first
     assert np.array_equal(shown, session.mask()) and np.array_equal(only_last, shown)
+
+
+def test_propagation_streams_proposed_slices_whose_deltas_reproduce_the_servers_mask(client, t1c, lesion):
+    voxels, affine = t1c
+    session = client.open_session(client.upload(voxels, affine), workspace(client, "none"))
+    mine = np.zeros(session.shape, dtype=np.uint8)
+    i, j, k = lesion_centre(lesion)
+    session.click(2, (i, j, k), True).delta.apply_to(mine)
+    seen = []
+    result = session.propagate(2, k, max_slices=4, on_event=seen.append)
+    for proposed in result.slices:
+        proposed.delta.apply_to(mine)
+    assert list(result.slices) == seen and result.axis == 2
+    assert 1 <= len(result.proposed) <= 4 and set(result.proposed) <= {k - 4, k - 3, k - 2, k - 1, k + 1, k + 2, k + 3, k + 4}
+    assert [s.slice for s in result.slices if s.proposal] == list(result.proposed)
+    assert result.stop_below and result.stop_above
+    assert np.array_equal(mine, session.mask())
     session.close()
 
 

@@ -6,6 +6,7 @@ using Oaims.Learning.Adaptation;
 using Oaims.Learning.Checkpoints;
 using Oaims.Learning.Data;
 using Oaims.Learning.Evaluation;
+using Oaims.Learning.Sessions;
 using static Oaims.Cli.CliOptions;
 
 namespace Oaims.Cli;
@@ -35,15 +36,26 @@ public static class EvalCommand
         var shift = Optional("--shift", "synthetic shift applied to every image (fundus: gamma:0.6, blur:2, colour:0.8)");
         var variant = Optional("--variant", $"choices inside MI/PI, comma-separated: {string.Join(", ", AdaptationSettings.Names)} (default: the measured defaults)");
         var saveModel = Optional("--save-model", "also write the model as adapted at the end of the stream as a checkpoint folder (usable with --model)");
+        var protocol = WithDefault("--protocol", "slice", "slice: the stream of 2D slices; volume: brain volumes, each click followed by propagation (docs/volume.md)");
+        var seeding = WithDefault("--seeding", PropagationSeeding.Default.Name, $"volume protocol: how propagation seeds each slice ({string.Join(", ", PropagationSeeding.All.Select(s => s.Name))})");
 
         var command = new Command("eval", "Evaluate a model with the simulated user, frozen or adapting online.");
-        foreach (var o in new Option[] { model, data, output, modality, cases, split, strategy, learningRate, clicks, order, seed, shift, sliceOffset, lesionSlicesEvery, every, variant, saveModel }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, data, output, modality, cases, split, strategy, learningRate, clicks, order, seed, shift, sliceOffset, lesionSlicesEvery, every, variant, saveModel, protocol, seeding }) command.Options.Add(o);
         command.SetAction(parse => Guarded(() =>
         {
             TorchRuntime.UseThreads();
             string strategyName = parse.GetValue(strategy)!;
             int clickCount = parse.GetValue(clicks);
             if (clickCount < 1 || clickCount > 50) throw new ArgumentException("--clicks must be between 1 and 50.");
+            if (parse.GetValue(protocol) == "volume")
+            {
+                if (parse.GetValue(saveModel) is not null) throw new ArgumentException("--save-model goes with the slice protocol only.");
+                var volumeSummary = VolumeEvaluation.Run(new VolumeEvaluation.Options(ModelCatalog.Resolve(parse.GetValue(model)!), parse.GetValue(data)!, parse.GetValue(output)!,
+                    parse.GetValue(modality) ?? "flair", SplitList(parse.GetValue(cases)), strategyName, parse.GetValue(learningRate), clickCount, PropagationSeeding.ByName(parse.GetValue(seeding)!)));
+                Console.WriteLine(volumeSummary.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+                return 0;
+            }
+            if (parse.GetValue(protocol) != "slice") throw new ArgumentException($"--protocol is slice or volume, not '{parse.GetValue(protocol)}'.");
             string? savedModel = parse.GetValue(saveModel);
             if (savedModel is not null) CheckpointOutput.Check(savedModel); // before the stream, not after an hour of it
             string modelFolder = ModelCatalog.Resolve(parse.GetValue(model)!), dataDir = parse.GetValue(data)!;

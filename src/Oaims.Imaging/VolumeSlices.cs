@@ -29,6 +29,16 @@ public static class VolumeSlices
         return new Slice2D(ExtractValues(data, dims, axis, index), w, h);
     }
 
+    /// <summary>One slice of every channel, planar (C, H, W) as the model's input takes it.</summary>
+    public static float[] ExtractPlanar(Volume volume, int axis, int index)
+    {
+        var (w, h) = SliceShape(volume.Dims, axis);
+        var planar = new float[volume.ChannelCount * w * h];
+        for (int c = 0; c < volume.ChannelCount; c++)
+            ExtractValues(volume.Channels[c], volume.Dims, axis, index).CopyTo(planar, c * w * h);
+        return planar;
+    }
+
     /// <summary>The values of one slice of a 3D array of any element type (voxels, label bytes), x fastest.</summary>
     public static T[] ExtractValues<T>(T[] data, int[] dims, int axis, int index)
     {

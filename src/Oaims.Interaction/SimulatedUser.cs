@@ -88,7 +88,7 @@ public static class SimulatedUser
     // The pixel farthest from the region's boundary, counting every pixel outside the region (and beyond the image)
     // as boundary. The distance transform runs on the region's bounding box only, which gives the same distances
     // because nothing of the region lies outside its box.
-    private static int Centre(ComponentMap map, Component region)
+    internal static int Centre(ComponentMap map, Component region)
     {
         var distance = DistanceInBox(map, region);
         int best = 0;

@@ -151,6 +151,7 @@ public static class SidecarHost
         app.MapGrpcService<SegmentationService>();
         app.MapGrpcService<WorkspacesService>();
         app.MapGrpcService<DatastoreService>();
+        app.MapGrpcService<PropagationService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         if (http is not null)

@@ -112,6 +112,28 @@ public sealed class EvalResultsTests : IDisposable
         Assert.Equal(Sha256sumManifest(data, "case1/flair.nii.gz", "case1/seg.nii.gz"), provenance["data_manifest_sha256"]!.GetValue<string>());
     }
 
+    [Fact]
+    public void Eval_protocol_volume_writes_3D_Dice_and_NoC_with_propagation_and_slice_by_slice()
+    {
+        string model = Path.Combine(TinyModels.Write(In("models")), TinyModels.Brain), data = WriteBrainData();
+
+        var run = RunOaims("eval", "--protocol", "volume", "--model", model, "--data", data, "--out", In("volume"), "--strategy", "pi+mi", "--clicks", "3");
+
+        Assert.True(run.ExitCode == 0, run.Errors);
+        var summary = JsonNode.Parse(File.ReadAllText(In("volume/summary.json")))!;
+        foreach (var curves in new[] { summary, summary["slice_by_slice"]! })
+        {
+            Assert.Equal(["1", "3"], curves["volume_dice_at"]!.AsObject().Select(p => p.Key));
+            Assert.Equal(["0.80", "0.85", "0.90"], curves["volume_noc"]!.AsObject().Select(p => p.Key));
+            Assert.InRange(curves["volume_dice_at"]!["1"]!.GetValue<double>(), 0, 1);
+        }
+        Assert.Equal(1, summary["volumes"]!.GetValue<int>());
+        Assert.Equal("centres-kept", summary["seeding"]!.GetValue<string>());
+        var rows = File.ReadAllLines(In("volume/volumes.csv"));
+        Assert.Equal("volume,mode,click,slice,dice3d", rows[0]);
+        Assert.Contains(rows, r => r.StartsWith("case1,propagation,1,", StringComparison.Ordinal));
+    }
+
     /// <summary>The manifest hash as coreutils computes it: sha256sum of the files, sorted by path, hashed again.</summary>
     static string Sha256sumManifest(string root, params string[] files)
     {

@@ -34,10 +34,15 @@ public sealed class SliceInteraction : IDisposable
     // Per click: the mask before it, and the model version before and after its adaptation steps.
     readonly Stack<(LabelMap? Mask, long VersionBefore, long VersionAfter)> _undo = new();
 
-    public SliceInteraction(OnlineLearner learner, SliceSample sample)
+    /// <param name="seeds">Clicks the slice starts with (a propagated proposal's synthetic clicks): part of every
+    /// prediction, so a correction refines the proposal; never taken back by undo.</param>
+    /// <param name="mask">The mask shown before the first click (the proposal), if any.</param>
+    public SliceInteraction(OnlineLearner learner, SliceSample sample, IReadOnlyList<Click>? seeds = null, LabelMap? mask = null)
     {
         _learner = learner;
         _predictor = new Predictor(learner.Network, learner.Task, sample);
+        _clicks.AddRange(seeds ?? []);
+        Mask = mask;
     }
 
     public IReadOnlyList<Click> Clicks => _clicks;

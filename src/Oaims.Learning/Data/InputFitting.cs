@@ -93,6 +93,43 @@ public sealed class InputFitting
         return native.MoveToOuterDisposeScope();
     }
 
+    /// <summary>True when <see cref="PadInto"/> and <see cref="LabelsBack"/> apply (padding or cropping, no resizing).</summary>
+    public bool IsPadOrCrop => _fit == InputFit.PadOrCrop;
+
+    /// <summary>
+    /// As <see cref="Image"/> for padding/cropping, without torch: the (C, S, S) image written into <paramref name="destination"/>.
+    /// Batch pre-labelling builds its inputs this way: one tensor per batch instead of several small tensor operations per slice,
+    /// each of which is a parallel region that waits for both cores on a busy machine.
+    /// </summary>
+    public void PadInto(float[] planar, int channels, Span<float> destination)
+    {
+        if (!IsPadOrCrop) throw new InvalidOperationException("Only a padded or cropped input is built without torch.");
+        var (nx, mx, w) = Span(_offsetX, _width);
+        var (ny, my, h) = Span(_offsetY, _height);
+        int plane = _width * _height, square = _size * _size;
+        for (int c = 0; c < channels; c++)
+        {
+            var native = planar.AsSpan(c * plane, plane);
+            var model = destination.Slice(c * square, square);
+            float minimum = float.PositiveInfinity;
+            foreach (float v in native) minimum = Math.Min(minimum, v);
+            model.Fill(minimum);
+            for (int y = 0; y < h; y++)
+                native.Slice((ny + y) * _width + nx, w).CopyTo(model.Slice((my + y) * _size + mx, w));
+        }
+    }
+
+    /// <summary>Native labels from model-grid labels (S x S) for padding/cropping: background where the crop dropped pixels.</summary>
+    public void LabelsBack(ReadOnlySpan<byte> model, Span<byte> native)
+    {
+        if (!IsPadOrCrop) throw new InvalidOperationException("Only a padded or cropped input maps labels back without torch.");
+        var (nx, mx, w) = Span(_offsetX, _width);
+        var (ny, my, h) = Span(_offsetY, _height);
+        native.Clear();
+        for (int y = 0; y < h; y++)
+            model.Slice((my + y) * _size + mx, w).CopyTo(native.Slice((ny + y) * _width + nx, w));
+    }
+
     // Copies the overlapping window of a native (.., H, W) tensor into a model (.., S, S) tensor.
     void CopyOverlap(Tensor native, Tensor model)
     {

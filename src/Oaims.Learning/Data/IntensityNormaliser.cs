@@ -1,8 +1,21 @@
+using Oaims.Imaging;
+
 namespace Oaims.Learning.Data;
 
 /// <summary>Applies a task's intensity normalisation to an image's voxels (in place).</summary>
 public static class IntensityNormaliser
 {
+    /// <summary>A copy of the image as the model sees it: the task's normalisation applied to copies of its channels.</summary>
+    /// <exception cref="ArgumentException">The image has another channel count than the task expects.</exception>
+    public static Volume NormalisedCopy(Volume image, SegmentationTask task)
+    {
+        if (image.ChannelCount != task.ImageChannels)
+            throw new ArgumentException($"The model expects {task.ImageChannels}-channel images but this one has {image.ChannelCount}.");
+        var channels = image.Channels.Select(c => (float[])c.Clone()).ToArray();
+        Apply(task.Normalisation, channels);
+        return new Volume(image.Dims, channels, image.IjkToRas);
+    }
+
     public static void Apply(IntensityNormalisation normalisation, float[][] channels)
     {
         switch (normalisation)

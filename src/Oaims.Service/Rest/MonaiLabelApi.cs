@@ -211,7 +211,8 @@ public sealed class MonaiLabelApi(Sidecar sidecar, TokenInterceptor token, ILogg
         ClickResult? last = null;
         for (int n = 0; n < validated.Count; n++)
         {
-            last = (await sidecar.OnSessionAsync(session.Id, s => s.Click(validated[n], steps.Add), context.RequestAborted)).Value;
+            // MONAI Label answers once per request: the refined mask is the one that counts, the first is not sent.
+            last = (await sidecar.OnSessionAsync(session.Id, s => s.Click(validated[n], steps.Add, showFirstMask: _ => { }), context.RequestAborted)).Value;
             // What the session now holds, so a request that fails half-way is compared with what was applied.
             _sessions.Set(imageId, entry with { Slice = slice, Clicks = newInteraction ? clicks.Take(n + 1).ToList() : clicks });
         }

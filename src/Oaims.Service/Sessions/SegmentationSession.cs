@@ -20,6 +20,12 @@ public sealed record ClickResult(VolumeClickOutcome Outcome, ClickMask First, Cl
 /// <summary>What an undo produced: what was taken back (mask, weights), the mask delta, and the state after it.</summary>
 public sealed record UndoResult(UndoOutcome Outcome, MaskDelta Delta, int ClickCount, long ModelVersion);
 
+/// <summary>One slice a propagation changed, as the client applies it: the delta, and whether it is now a proposal.</summary>
+public sealed record PropagatedDelta(int Axis, int Slice, MaskDelta Delta, bool Proposal, int Done);
+
+/// <summary>What a propagation produced: the learning layer's outcome, the acceptance steps (if asked), and the version proposals came from.</summary>
+public sealed record PropagateResult(PropagationOutcome Outcome, IReadOnlyList<AdaptationStep> Steps, long ModelVersion, double Milliseconds);
+
 /// <summary>What a commit produced: the post-interaction steps and the model version after them.</summary>
 public sealed record CommitResult(IReadOnlyList<AdaptationStep> Steps, long ModelVersion)
 {
@@ -209,6 +215,29 @@ public sealed class SegmentationSession : IDisposable
         if (labels.Any(l => l >= classes))
             throw new ArgumentException($"The label holds a value of {labels.Max()}, but model '{Workspace.Model.Name}' knows classes 0 to {classes - 1} only.");
         labels.CopyTo(_volume.Labels, 0);
+    }
+
+    /// <summary>Checks a propagation request against the image before it is queued.</summary>
+    public void ValidatePropagation(int axis, int slice, int maxSlices)
+    {
+        if (axis is < 0 or > 2) throw new ArgumentException($"Axis {axis} does not exist: use 0, 1 or 2.");
+        if (Dims[2] == 1 && axis != 2) throw new ArgumentException($"This image is 2D ({Dims[0]}x{Dims[1]}, one slice): propagate along axis 2, not {axis}.");
+        if ((uint)slice >= (uint)Dims[axis]) throw new ArgumentException($"Slice {slice} is outside 0..{Dims[axis] - 1} along axis {axis}.");
+        if (maxSlices < 0) throw new ArgumentException($"max_slices must be 0 (no limit) or positive, got {maxSlices}.");
+    }
+
+    /// <summary>
+    /// Worker: accepts the slice first when asked (steps reported as they happen), then propagates from it, reporting each
+    /// changed slice as the delta against what the client has.
+    /// </summary>
+    public PropagateResult Propagate(int axis, int slice, bool acceptFirst, int maxSlices, Action<AdaptationStep> step, Action<PropagatedDelta> changed)
+    {
+        EnsureOpen();
+        var clock = Stopwatch.StartNew();
+        var steps = acceptFirst ? _volume.AcceptSlice(axis, slice, step) : [];
+        var outcome = _volume.Propagate(axis, slice, maxSlices: maxSlices == 0 ? int.MaxValue : maxSlices,
+            report: s => changed(new PropagatedDelta(s.Axis, s.Slice, DeltaOf(s.Axis, s.Slice), _volume.IsProposal(s.Axis, s.Slice), s.Done)));
+        return new PropagateResult(outcome, steps, Workspace.Learner.Version, clock.Elapsed.TotalMilliseconds);
     }
 
     /// <summary>Worker: a copy of the label volume (encoding it into chunks can then happen off the worker).</summary>
