@@ -39,6 +39,10 @@ public static class ResultsPage
             "Each row switches one choice against the defaults (AdaptationSettings); an alternative is kept only when it raises the mean Dice over clicks 1..10 here: " +
             string.Join(", ", variants["rows"]!.AsObject().Select(kv => $"{kv.Key} {F(kv.Value!["mean_dice_over_clicks"])}")) + ".");
         if (Load("brain") is { } costs) CostSection(page, costs);
+        // Checks made outside `oaims experiments` (a test against the real server that prints its figures) keep their
+        // own page under results/, with their command and commit; the page carries them so a rebuild never drops them.
+        foreach (string extra in Directory.Exists(folder) ? Directory.GetFiles(folder, "*.section.md").Order(StringComparer.Ordinal) : Enumerable.Empty<string>())
+            page.AppendLine().Append(File.ReadAllText(extra).TrimEnd()).AppendLine();
         AtomicFile.WriteAllText(Path.Combine(output, "results.md"), page.ToString());
     }
 

@@ -65,7 +65,7 @@ public sealed class VolumeProposer
             var buffer = new float[slices.Count * perSlice];
             for (int n = 0; n < slices.Count; n++)
                 fitting.PadInto(VolumeSlices.ExtractPlanar(normalised, SliceAxis, slices[n]), channels, buffer.AsSpan(n * perSlice, channels * size * size));
-            return tensor(buffer, [slices.Count, channels + _task.Classes, size, size]).to(device).MoveToOuterDisposeScope();
+            return tensor(buffer, [slices.Count, channels + _task.Classes, size, size], device: device).MoveToOuterDisposeScope();
         }
         var fitted = slices.Select(k => ModelInput.Build(fitting.Image(VolumeSlices.ExtractPlanar(normalised, SliceAxis, k), normalised.ChannelCount), [], _task.Classes)).ToArray();
         return stack(fitted).to(device).MoveToOuterDisposeScope();
