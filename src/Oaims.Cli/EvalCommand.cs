@@ -58,11 +58,11 @@ public static class EvalCommand
             if (parse.GetValue(protocol) != "slice") throw new ArgumentException($"--protocol is slice or volume, not '{parse.GetValue(protocol)}'.");
             string? savedModel = parse.GetValue(saveModel);
             if (savedModel is not null) CheckpointOutput.Check(savedModel); // before the stream, not after an hour of it
+            var settings = AdaptationSettings.Parse(parse.GetValue(variant)); // a mistyped variant before the model loads
             string modelFolder = ModelCatalog.Resolve(parse.GetValue(model)!), dataDir = parse.GetValue(data)!;
             var provenance = RunProvenance.Start(dataDir);
             var (network, card) = Checkpoint.Load(modelFolder);
             provenance.AddModel(card.Name, modelFolder);
-            var settings = AdaptationSettings.Parse(parse.GetValue(variant));
             using var learner = new OnlineLearner(network, card, strategyName, parse.GetValue(learningRate), settings: settings);
             var task = learner.Task;
             var samples = TaskData.Load(task, dataDir, parse.GetValue(modality), SplitList(parse.GetValue(cases)), parse.GetValue(split), forTraining: false,

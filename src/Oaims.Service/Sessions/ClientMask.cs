@@ -40,13 +40,19 @@ public sealed class ClientMask
             byte[] labels;
             try { labels = deltas[n].Labels(); }
             catch (InvalidDataException e) { throw new ArgumentException($"{which} cannot be read: {e.Message}"); }
-            int classes = model.Task.Classes;
-            if (labels.Length > 0 && labels.Max() is var highest && highest >= classes)
-                throw new ArgumentException($"{which} holds label {highest}, but model '{model.Name}' knows {classes} classes " +
-                    $"(0 to {classes - 1}: {string.Join(", ", model.Task.ClassNames)}).");
+            EnsureClasses(labels, model, which);
             boxes.Add((box, labels));
         }
         return new ClientMask(boxes);
+    }
+
+    /// <summary>Refuses labels the model has no class for; <paramref name="which"/> names them in the sentence.</summary>
+    public static void EnsureClasses(byte[] labels, LoadedModel model, string which)
+    {
+        int classes = model.Task.Classes;
+        if (labels.Length > 0 && labels.Max() is var highest && highest >= classes)
+            throw new ArgumentException($"{which} holds label {highest}, but model '{model.Name}' knows {classes} classes " +
+                $"(0 to {classes - 1}: {string.Join(", ", model.Task.ClassNames)}).");
     }
 
     /// <summary>Writes the boxes, in order, into a label volume of the image's shape.</summary>

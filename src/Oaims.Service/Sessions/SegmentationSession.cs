@@ -211,9 +211,7 @@ public sealed class SegmentationSession : IDisposable
         EnsureOpen();
         if (labels.Length != _volume.Labels.Length)
             throw new ArgumentException($"The label has {labels.Length} voxels but the image {string.Join("x", Dims)} has {_volume.Labels.Length}.");
-        int classes = Workspace.Model.Task.Classes;
-        if (labels.Any(l => l >= classes))
-            throw new ArgumentException($"The label holds a value of {labels.Max()}, but model '{Workspace.Model.Name}' knows classes 0 to {classes - 1} only.");
+        ClientMask.EnsureClasses(labels, Workspace.Model, "The label");
         labels.CopyTo(_volume.Labels, 0);
     }
 
