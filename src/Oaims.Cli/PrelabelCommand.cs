@@ -24,7 +24,7 @@ public static class PrelabelCommand
         var inputs = new Option<string[]>("--in") { Description = "image files and/or folders of images (NIfTI, NRRD, PNG)", Required = true, AllowMultipleArgumentsPerToken = true };
         var output = Required("--out", "folder for the label maps (named as the inputs) and summary.json");
         var shard = WithDefault("--shard", "0/1", "i/n: only the inputs whose file name hashes to share i of n (a cluster array job's index)");
-        var batch = WithDefault("--batch", 8, "slices per forward pass");
+        var batch = WithDefault("--batch", 1, "slices per forward pass (1 was the fastest on the 2-core CPU here, see docs/benchmarks.md; a GPU gains from 8-32)");
         var propagate = new Option<bool>("--propagate") { Description = "seed by propagation: from the slice where the click-free proposal is largest, propagate through the volume; slices it does not reach stay background" };
         var bench = Optional("--bench", "after the run, time bare forward passes over the same slices and write both rates to this markdown file");
 

@@ -54,6 +54,7 @@ public sealed class PrelabelBatch(Func<Volume, Action<int>, byte[]> propose, str
         _writing.Start();
         if (writing is not null) Finish(outcomes, writing.GetAwaiter().GetResult());
         _writing.Stop();
+        progress.Finish();
         return outcomes;
     }
 

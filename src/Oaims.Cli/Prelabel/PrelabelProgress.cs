@@ -13,6 +13,9 @@ public sealed class PrelabelProgress(int files, TextWriter output, bool terminal
     public static PrelabelProgress OnStandardError(int files) => new(files, Console.Error, !Console.IsErrorRedirected);
 
     public double Seconds => _clock.Elapsed.TotalSeconds;
+
+    /// <summary>The run is over: its time stops here, so work after it (the benchmark's second bare pass) is not counted as the run's.</summary>
+    public void Finish() => _clock.Stop();
     public long Slices => _slices;
     public double SlicesPerSecond => _slices / Math.Max(Seconds, 1e-9);
 

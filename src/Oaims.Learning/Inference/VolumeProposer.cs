@@ -10,9 +10,9 @@ namespace Oaims.Learning.Inference;
 /// go through the network several at a time, and the label volume comes back at native size, voxel for voxel.
 /// </summary>
 /// <remarks>
-/// A batch of slices costs less than the same slices one by one (one pass over the weights, larger convolutions), and
-/// the proposals are the ones a <see cref="Predictor"/> with no clicks gives: InstanceNorm makes each slice independent
-/// of the others in its batch.
+/// The proposals are the ones a <see cref="Predictor"/> with no clicks gives, whatever the batch: InstanceNorm makes each
+/// slice independent of the others in its batch. Batches pay off on a GPU; on the 2-core CPU here one slice at a time was
+/// fastest (docs/benchmarks.md, pre-labelling), so the batch is the caller's choice.
 /// </remarks>
 public sealed class VolumeProposer
 {
@@ -22,7 +22,7 @@ public sealed class VolumeProposer
     readonly InteractiveUNet _network;
     readonly SegmentationTask _task;
 
-    public VolumeProposer(InteractiveUNet network, SegmentationTask task, int batchSize = 8)
+    public VolumeProposer(InteractiveUNet network, SegmentationTask task, int batchSize = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         _network = network; _task = task; BatchSize = batchSize;
@@ -91,7 +91,7 @@ public sealed class VolumeProposer
         if (fitting.IsPadOrCrop)
         {
             int square = _task.InputSize * _task.InputSize;
-            var modelLabels = modelLogits.argmax(1).to_type(ScalarType.Byte).cpu().data<byte>().ToArray();
+            var modelLabels = ArgmaxOverClasses(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(modelLogits.cpu().contiguous().bytes), slices.Length, _task.Classes, square);
             var slice = new byte[plane];
             for (int n = 0; n < slices.Length; n++)
             {
@@ -104,6 +104,26 @@ public sealed class VolumeProposer
         var values = native.data<byte>().ToArray();
         for (int n = 0; n < slices.Length; n++)
             VolumeSlices.InsertValues<byte>(labels, dims, SliceAxis, slices[n], values.AsSpan(n * plane, plane));
+    }
+
+    // The class of highest logit per pixel of (N, K, S*S) logits. In managed code: LibTorch's argmax over the class axis
+    // (strided, a parallel region per call) took 10 ms a slice here, a sixth of the forward pass itself.
+    static byte[] ArgmaxOverClasses(ReadOnlySpan<float> logits, int count, int classes, int square)
+    {
+        var labels = new byte[count * square];
+        for (int n = 0; n < count; n++)
+        {
+            int batchStart = n * classes * square;
+            var best = logits.Slice(batchStart, square).ToArray();
+            var label = labels.AsSpan(n * square, square);
+            for (int k = 1; k < classes; k++)
+            {
+                var scores = logits.Slice(batchStart + k * square, square);
+                for (int i = 0; i < square; i++)
+                    if (scores[i] > best[i]) { best[i] = scores[i]; label[i] = (byte)k; }
+            }
+        }
+        return labels;
     }
 
     /// <summary>Bare forward passes over prepared inputs, one slice at a time (the baseline the pre-labelling rate is compared with).</summary>
