@@ -8,6 +8,8 @@ using Oaims.Learning.Adaptation;
 using Oaims.Learning.Checkpoints;
 using Oaims.Learning.Data;
 using Oaims.Learning.Evaluation;
+using Oaims.Learning.Inference;
+using Oaims.Learning.Sessions;
 using static Oaims.Cli.CliOptions;
 
 namespace Oaims.Cli;
@@ -19,7 +21,7 @@ namespace Oaims.Cli;
 /// </summary>
 public static class ExperimentsCommand
 {
-    public static readonly string[] Sections = ["variants", "tune", "brain", "brain-seen", "order", "retention", "fundus", "drions"];
+    public static readonly string[] Sections = ["variants", "tune", "brain", "brain-seen", "order", "retention", "volume", "fundus", "drions"];
     // Learning-rate factors (x the task's rate) from low to high: the tuning starts on 0.1..3 and walks one step further
     // while a strategy's best rate sits on the edge, so no strategy is held back by where the grid stops.
     static readonly double[] RateLadder = [0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30];
@@ -53,6 +55,7 @@ public static class ExperimentsCommand
                     "brain-seen" => run.BrainSeenPatients(),
                     "order" => run.Order(),
                     "retention" => run.Retention(),
+                    "volume" => run.Volume(),
                     "fundus" => run.Fundus(),
                     "drions" => run.Drions(),
                     _ => throw new ArgumentException($"Unknown section '{section}': use {string.Join(", ", Sections)}."),
@@ -281,6 +284,79 @@ public static class ExperimentsCommand
             {
                 ["stream"] = $"source validation: {BrainProtocol.UnseenCase} FLAIR, every lesion slice ({sourceValidation.Count} images), evaluated frozen; adaptation: pi+mi on the reported T1c stream ({target.Count}); re-adaptation: pi+mi on every 2nd evaluation slice of pat0001-0003 FLAIR ({sourceTrain.Count} images)",
                 ["rows"] = rows,
+            };
+        }
+
+        /// <summary>
+        /// Volumes (docs/volume.md): click-free pre-labels of the unseen patient's T1c volume from the source model and from
+        /// the model adapted (pi+mi) on the tuning stream, which never saw that patient; then the volume protocol on that
+        /// volume (click, propagate, each further click on the largest 3D error, propagate again), frozen and pi+mi, against
+        /// the same clicks spent slice by slice.
+        /// </summary>
+        public JsonObject Volume()
+        {
+            var task = SegmentationTask.BrainLesion;
+            const int clicks = 10;
+            double rate = RateFor("pi+mi", task);
+            var (image, truth) = VolumeEvaluation.ReadCase(Brats, BrainProtocol.UnseenCase, BrainProtocol.TargetModality, _provenance.Data.Add);
+
+            var prelabels = new JsonObject();
+            var (sourceNetwork, _) = Checkpoint.Load(ModelCatalog.Resolve("brain-flair"));
+            prelabels["source model"] = PrelabelScore(new VolumeProposer(sourceNetwork, task).Propose(image), truth, image.Dims);
+            var tuning = BrainProtocol.TuningStream(Brats, _provenance.Data.Add);
+            var (_, version, adapted) = Stream("brain-flair", "pi+mi", rate, tuning, 10, "adapt on the tuning stream");
+            prelabels["adapted on the tuning stream"] = PrelabelScore(new VolumeProposer(adapted.Network, task).Propose(image), truth, image.Dims);
+            prelabels["adapted on the tuning stream"]!["model_version"] = version;
+            adapted.Dispose();
+
+            var protocol = new JsonObject();
+            foreach (string strategy in new[] { "none", "pi+mi" })
+            {
+                VolumeResult Run(PropagationSeeding? seeding)
+                {
+                    string folder = ModelCatalog.Resolve("brain-flair");
+                    _provenance.AddModel("brain-flair", folder);
+                    var (network, card) = Checkpoint.Load(folder);
+                    using var learner = new OnlineLearner(network, card, strategy, strategy == "none" ? null : rate);
+                    Console.Error.WriteLine($"  volume protocol, {strategy}, {(seeding is null ? "slice by slice" : "propagation")}");
+                    return VolumeProtocol.Run(learner, BrainProtocol.UnseenCase, image, truth, clicks, seeding);
+                }
+                var propagated = Run(PropagationSeeding.Default);
+                protocol[strategy] = new JsonObject
+                {
+                    ["learning_rate"] = strategy == "none" ? 0 : rate,
+                    ["propagation"] = VolumeEvaluation.Curves([propagated], clicks),
+                    ["slice_by_slice"] = VolumeEvaluation.Curves([Run(seeding: null)], clicks),
+                    ["proposed_slices"] = propagated.ProposedSlices,
+                    ["seconds"] = Math.Round(propagated.Seconds, 1),
+                };
+            }
+            return new JsonObject
+            {
+                ["stream"] = $"BraTS 2013 T1c volume of {BrainProtocol.UnseenCase} (the patient neither the source model nor the tuning saw), " +
+                             $"{image.Dims[0]}x{image.Dims[1]}x{image.Dims[2]}; adaptation for pre-labels: pi+mi at {rate:G2} on the tuning stream ({tuning.Count} images); " +
+                             $"volume protocol: {clicks} clicks, seeding {PropagationSeeding.Default.Name}",
+                ["prelabels"] = prelabels,
+                ["protocol"] = protocol,
+            };
+        }
+
+        /// <summary>3D Dice of a volume's pre-labels, and on how many lesion-free slices they put lesion.</summary>
+        static JsonObject PrelabelScore(byte[] labels, byte[] truth, int[] dims)
+        {
+            int plane = dims[0] * dims[1], depth = dims[2], falseSlices = 0, lesionSlices = 0;
+            for (int z = 0; z < depth; z++)
+            {
+                bool hasTruth = truth.AsSpan(z * plane, plane).ContainsAnyExcept((byte)0);
+                bool hasLabel = labels.AsSpan(z * plane, plane).ContainsAnyExcept((byte)0);
+                if (hasTruth) lesionSlices++;
+                else if (hasLabel) falseSlices++;
+            }
+            return new JsonObject
+            {
+                ["dice_3d"] = Math.Round(VolumeProtocol.Dice3D(truth, labels), 4),
+                ["lesion_slices"] = lesionSlices,
+                ["lesion_free_slices_labelled"] = falseSlices,
             };
         }
 

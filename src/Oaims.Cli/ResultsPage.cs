@@ -33,6 +33,7 @@ public static class ResultsPage
         string tunedRate = Load("tune")?["chosen"]?["pi+mi"] is { } rate ? $"pi+mi adapts at the rate the tuning chose ({F(rate, "G2")})." : "";
         if (Load("order") is { } order) RowsSection(page, "Stream order (brain T1c, pi+mi)", order, folder, "order", tunedRate);
         if (Load("retention") is { } retention) RowsSection(page, "Source retention (brain FLAIR validation, pat0004)", retention, folder, "retention", tunedRate);
+        if (Load("volume") is { } volume) VolumeSection(page, volume);
         if (Load("fundus") is { } fundus) RowsSection(page, "Fundus (Drishti-GS1 test) under synthetic shifts", fundus, folder, "fundus");
         if (Load("drions") is { } drions) RowsSection(page, "Fundus on another camera (DRIONS-DB, disc)", drions, folder, "drions");
         if (Load("variants") is { } variants) RowsSection(page, "Choices inside MI and PI (tuning stream; the defaults are the kept ones)", variants, folder, "variants",
@@ -152,6 +153,30 @@ public static class ResultsPage
         Plot(folder, $"{name}_dice_vs_clicks.png", title, "clicks", "mean Dice (first structure)", rows,
              r => r["curve"]![0]!.AsArray().Select(v => v!.GetValue<double>()).ToArray(), 1);
         page.AppendLine($"![{title}](results/{name}_dice_vs_clicks.png)");
+        page.AppendLine();
+    }
+
+    static void VolumeSection(StringBuilder page, JsonObject volume)
+    {
+        page.AppendLine("## Volumes: pre-labelling and propagation (brain T1c of the unseen patient)");
+        page.AppendLine();
+        page.AppendLine(Provenance(volume) + " How propagation and the volume protocol work: [volume.md](volume.md).");
+        page.AppendLine();
+        page.AppendLine("| click-free pre-labels from | 3D Dice | lesion slices | lesion-free slices given lesion |");
+        page.AppendLine("|---|---:|---:|---:|");
+        foreach (var (model, row) in volume["prelabels"]!.AsObject())
+            page.AppendLine($"| {model} | {F(row!["dice_3d"])} | {row["lesion_slices"]} | {row["lesion_free_slices_labelled"]} |");
+        page.AppendLine();
+        var diceAt = volume["protocol"]!.AsObject().First().Value!["propagation"]!["volume_dice_at"]!.AsObject().Select(kv => kv.Key).ToList();
+        page.AppendLine("| volume protocol | " + string.Join(" | ", diceAt.Select(k => $"3D Dice@{k}")) + " | NoC@80 | the same clicks slice by slice: " +
+                        string.Join(" | ", diceAt.Select(k => $"3D Dice@{k}")) + " |");
+        page.AppendLine("|---|" + string.Concat(Enumerable.Repeat("---:|", 2 * diceAt.Count + 1)));
+        foreach (var (strategy, row) in volume["protocol"]!.AsObject())
+        {
+            var propagated = row!["propagation"]!; var sliceBySlice = row["slice_by_slice"]!;
+            page.AppendLine($"| {strategy} | {string.Join(" | ", diceAt.Select(k => F(propagated["volume_dice_at"]![k])))} | {F(propagated["volume_noc"]!["0.80"], "F2")} | " +
+                            $"{string.Join(" | ", diceAt.Select(k => F(sliceBySlice["volume_dice_at"]![k])))} |");
+        }
         page.AppendLine();
     }
 

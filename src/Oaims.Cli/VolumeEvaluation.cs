@@ -65,7 +65,7 @@ public static class VolumeEvaluation
     }
 
     /// <summary>The image and its binary truth (any seg label above 0 is lesion).</summary>
-    static (Volume Image, byte[] Truth) ReadCase(string data, string caseId, string modality, Action<string> read)
+    internal static (Volume Image, byte[] Truth) ReadCase(string data, string caseId, string modality, Action<string> read)
     {
         string imagePath = Path.Combine(data, caseId, $"{modality}.nii.gz"), segPath = Path.Combine(data, caseId, "seg.nii.gz");
         var image = VolumeIO.Read(imagePath);
@@ -76,7 +76,7 @@ public static class VolumeEvaluation
         return (image, seg.Channels[0].Select(v => v > 0 ? (byte)1 : (byte)0).ToArray());
     }
 
-    static JsonObject Curves(IReadOnlyList<VolumeResult> results, int clicks)
+    internal static JsonObject Curves(IReadOnlyList<VolumeResult> results, int clicks)
     {
         var curves = results.Where(r => r.DicePerClick.Count > 0).Select(r => r.DicePerClick).ToList();
         var diceAt = DiceAt.Where(k => k <= clicks).ToList();
