@@ -8,6 +8,8 @@ using Oaims.Learning.Adaptation;
 using Oaims.Learning.Checkpoints;
 using Oaims.Learning.Data;
 using Oaims.Learning.Evaluation;
+using Oaims.Learning.Network;
+using TorchSharp;
 using static Oaims.Cli.CliOptions;
 
 namespace Oaims.Cli;
@@ -54,6 +56,8 @@ public static class BenchCommand
                 }
             }
             var measured = times.Skip(5).Order().ToArray();
+            var (forwardMs, flops) = ForwardRate(learner.Network, card.ToConfig(), 256, repeats: 20);
+            var peak = CpuPeak.OfThisMachine();
             double median = StepReport.Median(measured), p90 = measured[(int)(0.9 * (measured.Length - 1))];
             double load = File.Exists("/proc/loadavg") ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture) : double.NaN;
             string section = string.Join("\n",
@@ -63,12 +67,34 @@ public static class BenchCommand
                 $"({string.Join("/", card.Architecture.EncoderWidths)}+{card.Architecture.BottleneckWidth}, {network.ParameterCount():N0} parameters), strategy pi+mi.",
                 "One click = forward with the new click (the first mask, and MI's pseudo-label), one MI adaptation step (forward with the earlier clicks, backward, Adam), forward for the refined mask; clicks 2..10 of each image only (the first carries no MI step).", "",
                 "| clicks timed | median (ms) | p90 (ms) | target |", "|---:|---:|---:|---|",
-                $"| {measured.Length} | {median:F0} | {p90:F0} | median <= 400 ms: **{(median <= 400 ? "met" : "not met")}** |", End);
+                $"| {measured.Length} | {median:F0} | {p90:F0} | median <= 400 ms: **{(median <= 400 ? "met" : "not met")}** |", "",
+                "### Forward pass against this CPU's peak", "",
+                $"The network's forward pass at 256x256, batch 1, no gradient: median of 20 after 3 warm-ups. FLOPs counted from the convolutions " +
+                "(2 per multiply-add; `UNetConfig.ForwardFlops`). Peak: " + (peak is null ? "not derivable here (no /proc/cpuinfo clock)." :
+                $"{peak.Model}, {peak.Derivation} (cores as the OS counts them, clock as /proc/cpuinfo reports it; oneDNN is limited to AVX2, so 2 FMA units x 8 fp32 lanes x 2)."), "",
+                "| forward (median ms) | GFLOP per pass | GFLOP/s | peak GFLOP/s | share of peak |", "|---:|---:|---:|---:|---:|",
+                $"| {forwardMs:F1} | {flops / 1e9:F2} | {flops / 1e9 / (forwardMs / 1000):F1} | {(peak is null ? "-" : peak.Gflops.ToString("F0", CultureInfo.InvariantCulture))} | " +
+                $"{(peak is null ? "-" : (flops / 1e9 / (forwardMs / 1000) / peak.Gflops).ToString("P0", CultureInfo.InvariantCulture))} |", End);
             Console.WriteLine(section);
             if (parse.GetValue(output) is { } path) MarkdownSection.Replace(path, Begin, End, section);
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>Median milliseconds of one click-free forward pass at side x side, and the FLOPs it does.</summary>
+    static (double Milliseconds, double Flops) ForwardRate(InteractiveUNet network, UNetConfig config, int side, int repeats)
+    {
+        using var input = torch.zeros(1, config.InputChannels, side, side, device: network.Device);
+        using var noGrad = torch.no_grad();
+        var times = new List<double>();
+        for (int n = 0; n < repeats + 3; n++)
+        {
+            var clock = Stopwatch.StartNew();
+            using (var logits = network.forward(input)) { }
+            if (n >= 3) times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        return (StepReport.Median(times.Order().ToArray()), config.ForwardFlops(side));
     }
 }
 

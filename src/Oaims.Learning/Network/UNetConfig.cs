@@ -34,6 +34,35 @@ public sealed record UNetConfig(int ImageChannels, int Classes, int[] EncoderWid
         return new(imageChannels, classes, encoder, b);
     }
 
+    /// <summary>
+    /// Floating-point operations of one forward pass at side x side (batch 1): 2 per multiply-add of every convolution
+    /// (3x3 blocks, 2x2 stride-2 transposed convolutions, the 1x1 output). Normalisation, ReLU, pooling and bias are left
+    /// out: under 1% here, and they are memory-bound, not what a FLOP rate measures.
+    /// </summary>
+    public double ForwardFlops(int side)
+    {
+        double macs = 0;
+        int inC = InputChannels;
+        double Pixels(int level) => Math.Pow(side >> level, 2);
+        double Block(int inputs, int outputs, int level) => 9.0 * (inputs * outputs + outputs * outputs) * Pixels(level);
+        for (int level = 0; level < EncoderWidths.Length; level++)
+        {
+            macs += Block(inC, EncoderWidths[level], level);
+            inC = EncoderWidths[level];
+        }
+        macs += Block(inC, BottleneckWidth, EncoderWidths.Length);
+        int below = BottleneckWidth;
+        for (int level = EncoderWidths.Length - 1; level >= 0; level--)
+        {
+            int width = EncoderWidths[level];
+            macs += (double)below * width * Pixels(level); // each input pixel feeds a 2x2 output patch: one MAC per output pixel and channel pair
+            macs += Block(2 * width, width, level);
+            below = width;
+        }
+        macs += (double)EncoderWidths[0] * Classes * Pixels(0);
+        return 2 * macs;
+    }
+
     static int[]? ParseWidths(string list)
     {
         var widths = list.Split(',', StringSplitOptions.TrimEntries).Select(w => int.TryParse(w, out int v) && v is > 0 and <= 4096 ? v : -1).ToArray();
