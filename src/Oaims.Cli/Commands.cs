@@ -10,6 +10,7 @@ public static class Commands
         yield return TrainCommand.Create();
         yield return EvalCommand.Create();
         yield return PrelabelCommand.Create();
+        yield return ImportanceCommand.Create();
         yield return ImportModelCommand.Create();
         yield return ExportModelCommand.Create();
         yield return ExperimentsCommand.Create();

@@ -63,7 +63,8 @@ public static class EvalCommand
             var provenance = RunProvenance.Start(dataDir);
             var (network, card) = Checkpoint.Load(modelFolder);
             provenance.AddModel(card.Name, modelFolder);
-            using var learner = new OnlineLearner(network, card, strategyName, parse.GetValue(learningRate), settings: settings);
+            using var learner = new OnlineLearner(network, card, strategyName, parse.GetValue(learningRate), settings: settings,
+                                                  sourceImportance: settings.Consolidation > 0 ? SourceImportance.Load(modelFolder, network) : null);
             var task = learner.Task;
             var samples = TaskData.Load(task, dataDir, parse.GetValue(modality), SplitList(parse.GetValue(cases)), parse.GetValue(split), forTraining: false,
                                         parse.GetValue(sliceOffset), parse.GetValue(lesionSlicesEvery), provenance.Data.Add);

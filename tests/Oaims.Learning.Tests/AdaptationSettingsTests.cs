@@ -11,8 +11,8 @@ public class AdaptationSettingsTests
     [Fact]
     public void VariantTextReadsBackToTheSameSettings()
     {
-        var settings = AdaptationSettings.Parse("mi-decay, l2sp=0.5,anchors=newest,stage2=real");
-        Assert.Equal(new AdaptationSettings(AnchorAllClicks: false, RealClicksInStage2: true, SourceAnchor: 0.5, MiRateDecay: true), settings);
+        var settings = AdaptationSettings.Parse("mi-decay, l2sp=0.5,anchors=newest,stage2=real,ewc=2");
+        Assert.Equal(new AdaptationSettings(AnchorAllClicks: false, RealClicksInStage2: true, SourceAnchor: 0.5, MiRateDecay: true, Consolidation: 2), settings);
         Assert.Equal(settings, AdaptationSettings.Parse(settings.ToString()));
         Assert.Equal(AdaptationSettings.Default, AdaptationSettings.Parse("default"));
         Assert.Equal(AdaptationSettings.Default, AdaptationSettings.Parse(null));
@@ -23,6 +23,7 @@ public class AdaptationSettingsTests
     [InlineData("anchors=some")]
     [InlineData("l2sp=-1")]
     [InlineData("l2sp=NaN")]
+    [InlineData("ewc=-0.5")]
     [InlineData("warp-speed")]
     public void UnknownOrInvalidVariantsAreRefusedWithTheListOfKnownOnes(string text)
     {
@@ -30,11 +31,12 @@ public class AdaptationSettingsTests
         Assert.Contains("anchors=all|newest", error.Message);
     }
 
-    // The distance of the learner's weights from the source after one PI commit on a phantom.
-    static double DistanceFromSourceAfterOneCommit(AdaptationSettings settings)
+    // The distance of the learner's weights from the source after one PI commit on a phantom, each weight's squared
+    // change weighted by `weighting` (all ones when null).
+    static double DistanceFromSourceAfterOneCommit(AdaptationSettings settings, IReadOnlyList<Tensor>? importance = null, IReadOnlyList<Tensor>? weighting = null)
     {
         var (network, card) = TinyModels.Create();
-        using var learner = new OnlineLearner(network, card, "pi", learningRate: 1e-2, settings: settings);
+        using var learner = new OnlineLearner(network, card, "pi", learningRate: 1e-2, settings: settings, sourceImportance: importance);
         var before = learner.Network.parameters().Select(p => p.detach().clone()).ToList();
         var sample = TinyModels.Phantom();
         using (var interaction = new SliceInteraction(learner, sample))
@@ -42,7 +44,45 @@ public class AdaptationSettingsTests
             interaction.AddClick(SimulatedUser.FirstClick(sample.Truth!)!.Value);
             interaction.Commit(sample.Truth);
         }
-        return learner.Network.parameters().Zip(before).Sum(pair => (pair.First - pair.Second).pow(2).sum().item<float>());
+        return learner.Network.parameters().Zip(before).Select((pair, i) => (weighting is null ? 1 : weighting[i]) * (pair.First - pair.Second).pow(2))
+            .Sum(change => change.sum().item<float>());
+    }
+
+    [Fact]
+    public void ConsolidationKeepsTheWeightsThatMatterOnTheSourceNearerIt()
+    {
+        var (network, card) = TinyModels.Create();
+        var importance = SourceImportance.Compute(network, card.ToTask(), [TinyModels.Phantom(1), TinyModels.Phantom(2)]);
+        Assert.Equal(1.0, importance.Sum(t => t.sum().item<float>()) / importance.Sum(t => t.numel()), precision: 3); // scaled to mean 1
+
+        double free = DistanceFromSourceAfterOneCommit(AdaptationSettings.Default, weighting: importance);
+        double consolidated = DistanceFromSourceAfterOneCommit(new AdaptationSettings(Consolidation: 1e4), importance, weighting: importance);
+        Assert.True(consolidated < free, $"consolidation should keep the important weights nearer the source: {consolidated} vs {free}");
+    }
+
+    [Fact]
+    public void ConsolidationWithoutTheSourceImportanceIsRefused()
+    {
+        var (network, card) = TinyModels.Create();
+        var error = Assert.Throws<ArgumentException>(() => new OnlineLearner(network, card, "pi+mi", settings: new AdaptationSettings(Consolidation: 1)));
+        Assert.Contains(SourceImportance.FileName, error.Message);
+    }
+
+    [Fact]
+    public void SourceImportanceIsStoredBesideTheWeightsAndReadBack()
+    {
+        var (network, card) = TinyModels.Create();
+        string folder = Directory.CreateTempSubdirectory("oaims-importance-").FullName;
+        try
+        {
+            Checkpoints.Checkpoint.Save(folder, network, card);
+            Assert.Null(SourceImportance.Load(folder, network));
+            var importance = SourceImportance.Compute(network, card.ToTask(), [TinyModels.Phantom(1)]);
+            SourceImportance.Save(folder, network, importance);
+            var read = SourceImportance.Load(folder, network)!;
+            Assert.All(importance.Zip(read), pair => Assert.True(pair.First.allclose(pair.Second, rtol: 0, atol: 0)));
+        }
+        finally { Directory.Delete(folder, recursive: true); }
     }
 
     [Fact]

@@ -12,12 +12,15 @@ namespace Oaims.Learning.Adaptation;
 /// <param name="RealClicksInStage2">PI stage 2 predicts with the user's real clicks followed by the synthetic corrections.</param>
 /// <param name="SourceAnchor">L2-SP weight: each step also pulls the weights towards the source's (0 = off).</param>
 /// <param name="MiRateDecay">MI's rate shrinks within an image as 1/(clicks - 1): later clicks move the weights less.</param>
-public sealed record AdaptationSettings(bool AnchorAllClicks = true, bool RealClicksInStage2 = false, double SourceAnchor = 0, bool MiRateDecay = false)
+/// <param name="Consolidation">EWC weight: each step also pulls the weights towards the source's, each in proportion to its
+/// importance on the source domain (<see cref="SourceImportance"/>, stored with the checkpoint; 0 = off).</param>
+public sealed record AdaptationSettings(bool AnchorAllClicks = true, bool RealClicksInStage2 = false, double SourceAnchor = 0, bool MiRateDecay = false,
+                                        double Consolidation = 0)
 {
     public static AdaptationSettings Default { get; } = new();
 
     /// <summary>The settings' names as `--variant` takes them.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["anchors=all|newest", "stage2=real|synthetic", "l2sp=WEIGHT", "mi-decay"];
+    public static IReadOnlyList<string> Names { get; } = ["anchors=all|newest", "stage2=real|synthetic", "l2sp=WEIGHT", "mi-decay", "ewc=WEIGHT"];
 
     /// <summary>Reads "anchors=newest,stage2=real,l2sp=0.01,mi-decay" (any subset, any order, each on top of the defaults; "default" or empty = the defaults).</summary>
     public static AdaptationSettings Parse(string? text)
@@ -36,6 +39,8 @@ public sealed record AdaptationSettings(bool AnchorAllClicks = true, bool RealCl
                 ("l2sp", _) when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double weight) && weight >= 0 && double.IsFinite(weight)
                     => settings with { SourceAnchor = weight },
                 ("mi-decay", "") => settings with { MiRateDecay = true },
+                ("ewc", _) when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double weight) && weight >= 0 && double.IsFinite(weight)
+                    => settings with { Consolidation = weight },
                 _ => throw new ArgumentException($"Unknown adaptation variant '{part}': use {string.Join(", ", Names)} (comma-separated)."),
             };
         }
@@ -50,6 +55,7 @@ public sealed record AdaptationSettings(bool AnchorAllClicks = true, bool RealCl
         if (RealClicksInStage2) parts.Add("stage2=real");
         if (SourceAnchor > 0) parts.Add("l2sp=" + SourceAnchor.ToString("G", CultureInfo.InvariantCulture));
         if (MiRateDecay) parts.Add("mi-decay");
+        if (Consolidation > 0) parts.Add("ewc=" + Consolidation.ToString("G", CultureInfo.InvariantCulture));
         return parts.Count == 0 ? "default" : string.Join(",", parts);
     }
 }

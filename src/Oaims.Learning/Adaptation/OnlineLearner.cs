@@ -27,6 +27,7 @@ public sealed class OnlineLearner : IDisposable
     readonly List<TorchSharp.Modules.Parameter> _parameters;
     readonly List<ModelVersion> _history = [];
     readonly LearnerSnapshot _source;
+    readonly IReadOnlyList<Tensor>? _importance;
     // Snapshots of recent versions (oldest dropped first); the source is kept apart and never dropped.
     readonly LinkedList<(long Version, LearnerSnapshot Snapshot)> _recent = new();
     readonly int _snapshotCapacity;
@@ -85,9 +86,13 @@ public sealed class OnlineLearner : IDisposable
     /// <param name="snapshotCapacity">Recent versions kept for undo and rollback, at most (at least 2).</param>
     /// <param name="snapshotCapacityBytes">The memory those snapshots may hold, at most (two are kept whatever their size).</param>
     public OnlineLearner(InteractiveUNet network, ModelCard sourceCard, string strategy, double? learningRate = null, int snapshotCapacity = 24,
-                         long snapshotCapacityBytes = DefaultSnapshotCapacityBytes, AdaptationSettings? settings = null)
+                         long snapshotCapacityBytes = DefaultSnapshotCapacityBytes, AdaptationSettings? settings = null,
+                         IReadOnlyList<Tensor>? sourceImportance = null)
     {
         Settings = settings ?? AdaptationSettings.Default;
+        if (Settings.Consolidation > 0 && sourceImportance is null)
+            throw new ArgumentException($"The variant ewc needs the source weights' importance ({SourceImportance.FileName} beside the model's weights: `oaims importance`).");
+        _importance = sourceImportance;
         Network = network;
         SourceCard = sourceCard;
         Task = sourceCard.ToTask();
@@ -152,12 +157,22 @@ public sealed class OnlineLearner : IDisposable
 
     // L2-SP (Li et al., 2018): the squared distance to the source weights, so that what one domain teaches pulls the model
     // away from the source only as far as the losses need.
+    // EWC (Kirkpatrick et al., 2017) weighs each weight's distance by its importance on the source domain instead.
     Tensor WithSourceAnchor(Tensor loss)
     {
-        if (Settings.SourceAnchor <= 0) return loss;
-        var distance = zeros(1, device: loss.device);
-        foreach (var (weight, source) in _parameters.Zip(_source.Weights)) distance = distance + (weight - source).pow(2).sum();
-        return loss + Settings.SourceAnchor * distance.squeeze();
+        if (Settings.SourceAnchor > 0)
+        {
+            var distance = zeros(1, device: loss.device);
+            foreach (var (weight, source) in _parameters.Zip(_source.Weights)) distance = distance + (weight - source).pow(2).sum();
+            loss = loss + Settings.SourceAnchor * distance.squeeze();
+        }
+        if (Settings.Consolidation > 0)
+        {
+            var weighted = zeros(1, device: loss.device);
+            for (int i = 0; i < _parameters.Count; i++) weighted = weighted + (_importance![i] * (_parameters[i] - _source.Weights[i]).pow(2)).sum();
+            loss = loss + Settings.Consolidation * weighted.squeeze();
+        }
+        return loss;
     }
 
     /// <summary>Restores the weights and optimizer state of an earlier version as a new version (undo, rollback).</summary>
