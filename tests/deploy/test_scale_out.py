@@ -112,6 +112,11 @@ def sbatch_array():
     return range(first, last + 1)
 
 
+def environment_outside_slurm():
+    """This process's environment without what Slurm or a user of the script may have set."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("SLURM_", "PRELABEL_", "OAIMS_SIF"))}
+
+
 def test_the_sbatch_array_numbers_its_tasks_as_the_shards_from_0():
     tasks = sbatch_array()
 
@@ -119,7 +124,7 @@ def test_the_sbatch_array_numbers_its_tasks_as_the_shards_from_0():
 
 
 def test_the_sbatch_script_outside_an_array_job_says_how_to_run_it(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLURM_")}
+    env = environment_outside_slurm()
 
     run = subprocess.run(["bash", str(SBATCH)], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=30)
 
@@ -156,7 +161,7 @@ def write_cohort(folder, count):
 def test_the_sbatch_array_tasks_together_pre_label_every_input_exactly_once(tmp_path, oaims_cli):
     names = write_cohort(tmp_path / "in", 7)
     tasks = sbatch_array()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLURM_")}
+    env = environment_outside_slurm()
     env.update(OAIMS=str(oaims_cli), PRELABEL_MODEL=str(REPO / "models" / "brain-flair"),
                PRELABEL_IN=str(tmp_path / "in"), PRELABEL_OUT=str(tmp_path / "out"),
                SLURM_ARRAY_TASK_COUNT=str(len(tasks)))
