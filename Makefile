@@ -31,6 +31,7 @@ test-python:
 	@if [ -d slicer-plugin/tests ]; then \
 	  OAIMS_CLI=$(abspath $(OAIMS)) $(PYTHON) -m pytest -q slicer-plugin/tests; \
 	else echo "no Python tests yet"; fi
+	OAIMS_CLI=$(abspath $(OAIMS)) $(PYTHON) -m pytest -q tests/deploy
 
 ## Long runs: regenerate docs/results.md and the plots (about an hour on 2 cores).
 experiments: build

@@ -14,7 +14,7 @@ namespace Oaims.Cli;
 
 /// <summary>
 /// `oaims prelabel`: first-pass label maps for a cohort, every slice proposed click-free by a model (a shipped one, or a
-/// workspace's exported/adapted checkpoint), written as OUT/&lt;input file name&gt; with OUT/summary.json.
+/// workspace's exported/adapted checkpoint), written as OUT/&lt;input file name&gt; with OUT/summary.json (OUT/summary-i-of-n.json for shard i/n).
 /// </summary>
 public static class PrelabelCommand
 {
@@ -22,7 +22,7 @@ public static class PrelabelCommand
     {
         var model = Required("--model", "model name under models/ or a checkpoint folder (e.g. one written by eval --save-model or ExportCheckpoint)");
         var inputs = new Option<string[]>("--in") { Description = "image files and/or folders of images (NIfTI, NRRD, PNG)", Required = true, AllowMultipleArgumentsPerToken = true };
-        var output = Required("--out", "folder for the label maps (named as the inputs) and summary.json");
+        var output = Required("--out", "folder for the label maps (named as the inputs) and summary.json (summary-i-of-n.json with --shard i/n)");
         var shard = WithDefault("--shard", "0/1", "i/n: only the inputs whose file name hashes to share i of n (a cluster array job's index)");
         var batch = WithDefault("--batch", 1, "slices per forward pass (1 was the fastest on the 2-core CPU here, see docs/benchmarks.md; a GPU gains from 8-32)");
         var propagate = new Option<bool>("--propagate") { Description = "seed by propagation: from the slice where the click-free proposal is largest, propagate through the volume; slices it does not reach stay background" };
@@ -67,7 +67,7 @@ public static class PrelabelCommand
                 extra["bench"] = PrelabelBenchmark.Write(proposer, progress, bareBefore, PrelabelBenchmark.Bare(proposer, files), files.Count, benchFile, card.Name);
             }
             var summary = PrelabelBatch.Summary(outcomes, progress, extra);
-            AtomicFile.WriteAllText(Path.Combine(outDir, "summary.json"), summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            AtomicFile.WriteAllText(Path.Combine(outDir, PrelabelBatch.SummaryFileName(share)), summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             Console.WriteLine(summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             // 1, not 2: the run itself went through; a script still learns that some inputs need a look.
             return summary["failed"]!.GetValue<int>() > 0 ? 1 : 0;

@@ -130,6 +130,22 @@ public sealed class PrelabelTests : IDisposable
     }
 
     [Fact]
+    public void Shards_sharing_one_output_folder_each_keep_a_summary_of_what_they_wrote()
+    {
+        var names = Enumerable.Range(0, 5).Select(n => $"case{n}.nii.gz").ToArray();
+        string inputs = WriteInputs(names);
+
+        for (int i = 0; i < 2; i++)
+            Assert.Equal(0, RunOaims("prelabel", "--model", _model, "--in", inputs, "--out", In("out"), "--shard", $"{i}/2").ExitCode);
+
+        var written = Enumerable.Range(0, 2)
+            .SelectMany(i => JsonNode.Parse(File.ReadAllText(In($"out/summary-{i}-of-2.json")))!["written"]!.AsArray())
+            .Select(name => name!.GetValue<string>());
+        Assert.Equal(names.Order(), written.Order());
+        Assert.False(File.Exists(In("out/summary.json")));
+    }
+
+    [Fact]
     public void A_shard_is_chosen_by_file_name_alone_whatever_the_folder()
     {
         var shard = new Shard(1, 3);

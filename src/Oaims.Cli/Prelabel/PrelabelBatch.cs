@@ -104,7 +104,13 @@ public sealed class PrelabelBatch(Func<Volume, Action<int>, byte[]> propose, str
     static bool IsBadInput(Exception e) =>
         e is ImageFormatException or IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException;
 
-    /// <summary>OUT/summary.json's content: counts, time, rate and every failure with its reason.</summary>
+    /// <summary>
+    /// The summary's name in OUT: summary.json, or summary-i-of-n.json for shard i/n, because the shards of an array job
+    /// usually write into one shared folder and would otherwise replace each other's summary.
+    /// </summary>
+    public static string SummaryFileName(Shard shard) => shard.Count == 1 ? "summary.json" : $"summary-{shard.Index}-of-{shard.Count}.json";
+
+    /// <summary>OUT/summary.json's content: counts, time, rate, the inputs written and every failure with its reason.</summary>
     public static JsonObject Summary(IReadOnlyList<PrelabelOutcome> outcomes, PrelabelProgress progress, JsonObject extra)
     {
         var summary = new JsonObject
@@ -116,6 +122,8 @@ public sealed class PrelabelBatch(Func<Volume, Action<int>, byte[]> propose, str
             ["seconds"] = Math.Round(progress.Seconds, 3),
             ["slices"] = progress.Slices,
             ["slices_per_second"] = Math.Round(progress.SlicesPerSecond, 3),
+            ["written"] = new JsonArray(outcomes.Where(o => o.Status == PrelabelOutcome.Written)
+                .Select(o => (JsonNode)JsonValue.Create(Path.GetFileName(o.Input))).ToArray()),
             ["failures"] = new JsonArray(outcomes.Where(o => o.Status == PrelabelOutcome.Failed)
                 .Select(o => (JsonNode)new JsonObject { ["file"] = o.Input, ["error"] = o.Error }).ToArray()),
         };
