@@ -24,6 +24,10 @@ def slice_ranges(slices: Iterable[int]) -> str:
     return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
 
 
+def _slices(n: int) -> str:
+    return "1 slice" if n == 1 else f"{n} slices"
+
+
 @dataclass
 class PropagationRun:
     """One press of Propagate: the slice it starts from, whether that slice is accepted first, and what came back so far."""
@@ -50,15 +54,16 @@ class PropagationRun:
         head = f"Propagating from slice {self.letter}={self.start}"
         if self.last < 0:
             if self.accept_first:
-                return f"{head}: accepting it first, so the model learns from it ({len(self.steps)} steps)…"
+                steps = f" ({len(self.steps)} steps so far)" if self.steps else ""
+                return f"{head}: accepting it first, so the model learns from it{steps}…"
             return f"{head}…"
         direction = "down" if self.last < self.start else "up"
-        return f"{head}: {len(self.proposed)} slices proposed, going {direction} ({self.letter}={self.last})…"
+        return f"{head}: {_slices(len(self.proposed))} proposed, going {direction} ({self.letter}={self.last})…"
 
     def summary(self, result) -> str:
         """The status line once it is done: what was proposed, cleared, and why each direction stopped."""
         if self.proposed:
-            text = (f"Propagated from slice {self.letter}={self.start}: {len(self.proposed)} slices proposed "
+            text = (f"Propagated from slice {self.letter}={self.start}: {_slices(len(self.proposed))} proposed "
                     f"({self.letter}={slice_ranges(self.proposed)}), written into the segment as proposals.")
         else:
             text = f"Propagated from slice {self.letter}={self.start}: no slice proposed."
