@@ -24,13 +24,18 @@ def widget(fake, sidecar):  # noqa: F811
     widget.cleanup()
 
 
-class Panel:
-    """The widget in a session on pat0004's T1c in a fresh pi+mi workspace; places points as a user does."""
+@pytest.fixture(scope="module")
+def pi_mi(client):
+    """One pi+mi workspace for this file's tests (the server holds at most 16): MI steps from a session's second click."""
+    return workspace(client, "pi+mi")
 
-    def __init__(self, fake, widget, client, t1c):  # noqa: F811
+
+class Panel:
+    """The widget in a session on pat0004's T1c in workspace `name`; places points as a user does."""
+
+    def __init__(self, fake, widget, name, t1c):  # noqa: F811
         voxels, self.affine = t1c
         self.fake, self.widget = fake, widget
-        name = workspace(client, "pi+mi")
         widget.ui.connectButton.click()
         pump(widget, SERVER_SECONDS)
         widget.ui.workspaceComboBox.setCurrentIndex(widget.ui.workspaceComboBox.findText(name))
@@ -72,8 +77,8 @@ class Panel:
 
 
 @pytest.fixture
-def panel(fake, widget, client, t1c):  # noqa: F811
-    return Panel(fake, widget, client, t1c)
+def panel(fake, widget, pi_mi, t1c):  # noqa: F811
+    return Panel(fake, widget, pi_mi, t1c)
 
 
 def test_a_click_shows_its_first_mask_before_any_step_and_ends_on_the_refined_mask(panel, lesion):
