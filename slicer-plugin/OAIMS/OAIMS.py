@@ -433,8 +433,9 @@ class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
                                          " the segment as you accepted it.")
         unchecked, self._unchecked = getattr(self, "_unchecked", 0), 0
         if unchecked:
-            self.ui.statusLabel.text += (f" The segment keeps {unchecked} proposed slices you did not click; the model"
-                                         " learned only from the slices you clicked or accepted.")
+            slices = "1 proposed slice" if unchecked == 1 else f"{unchecked} proposed slices"
+            self.ui.statusLabel.text += (f" The segment keeps {slices} you did not click; the model learned only from"
+                                         " the slices you clicked or accepted.")
         self.ui.proposalsLabel.text = ""
         self._clearPoints()
         if following is None or following is current:

@@ -135,6 +135,12 @@ def test_propagate_writes_each_proposed_slice_into_the_segment_as_it_arrives_and
     corrected = result.proposed[0]
     panel.place(True, (i, j, corrected))  # a click on a proposal corrects it: the slice is the user's
     assert (2, corrected) not in panel.work.proposals and len(panel.work.proposals) == len(result.proposed) - 1
+    panel.widget.ui.acceptButton.click()
+    pump(panel.widget, SERVER_SECONDS)
+    unchecked = len(result.proposed) - 1
+    assert (f"The segment keeps {unchecked} proposed slice{'' if unchecked == 1 else 's'} you did not click"
+            in panel.widget.ui.statusLabel.text), panel.widget.ui.statusLabel.text
+    assert panel.widget.ui.proposalsLabel.text == "" and not panel.widget.ui.propagateButton.enabled
 
 
 def test_a_propagation_the_server_refuses_is_a_sentence_in_the_status_line(panel, lesion):
