@@ -2,8 +2,8 @@
 given (a small fake in tests), runs every network call on a worker thread, and reports to a listener on the main
 thread (whoever drains `jobs.tick()`): on_connected, on_upload_progress, on_session_started, on_step, on_mask,
 on_click_done, on_click_refused, on_undone, on_hand_edits, on_committed, on_model_reset, on_model_restored, on_versions,
-on_propagation, on_propagation_ended, on_session_ended, on_busy and on_error(sentence). Every exception a Slicer call raises on the main thread ends in
-on_error too, never in a traceback on the console.
+on_propagation, on_propagation_ended, on_session_ended, on_busy and on_error(sentence). Every exception a Slicer call
+raises on the main thread ends in on_error too, never in a traceback on the console.
 """
 
 from __future__ import annotations
