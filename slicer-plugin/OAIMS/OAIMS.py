@@ -91,6 +91,7 @@ class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         self.ui.startButton.clicked.connect(lambda: self._guarded(self.onStart))
         self.ui.undoButton.clicked.connect(lambda: self._guarded(self.logic.undo))
         self.ui.acceptButton.clicked.connect(lambda: self._guarded(self.logic.accept))
+        self.ui.propagateButton.clicked.connect(lambda: self._guarded(self.logic.propagate))
         self.ui.resetModelButton.clicked.connect(lambda: self._guarded(self.onResetModel))
         self.ui.undoResetButton.clicked.connect(lambda: self._guarded(self.logic.undo_reset))
         self.ui.positivePointButton.toggled.connect(lambda on: self._guarded(self._placeMode, True, on))
@@ -364,20 +365,26 @@ class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         editor.setSegmentationNode(work.segmentation_node)
         editor.setSourceVolumeNode(work.volume_node)
         editor.setCurrentSegmentID(work.segment_id)
+        self.ui.proposalsLabel.text = ""
         self._updateButtons()
 
     def on_session_ended(self, work):
+        self.ui.proposalsLabel.text = ""
         self._updateButtons()
 
     def on_step(self, record, step):
         self._showHistory()
 
     def on_mask(self, record, delta):
-        pass  # the Logic already wrote it into the segment; the views redraw on their own
+        # The first mask is already in the segment (the views redraw on their own); the steps may still be running.
+        self.ui.statusLabel.text = f"Click {record.number}: mask shown; the model adapts to the click…"
 
     def on_click_done(self, record, result):
         self._showHistory()
-        self.ui.statusLabel.text = f"Click {record.number}: {result.latency.total_ms:.0f} ms on the server, model v{result.model_version}."
+        self._showProposals()
+        refined = " The adapted model refined the mask." if result.refined else ""
+        self.ui.statusLabel.text = (f"Click {record.number}: {result.latency.total_ms:.0f} ms on the server, "
+                                    f"model v{result.model_version}.{refined}")
 
     def on_click_refused(self, record):
         self._removeClickPoint(record)
@@ -395,6 +402,23 @@ class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         else:
             self.ui.statusLabel.text = "Last click undone."
 
+    def on_propagation(self, run):
+        """A propagation started or sent a step or a slice (already written into the segment)."""
+        self.ui.statusLabel.text = run.progress()
+        self._showProposals()
+        self._updateButtons()
+
+    def on_propagation_ended(self, run, result):
+        if result is not None:  # else on_error has said why
+            self.ui.statusLabel.text = run.summary(result)
+        self._showProposals()
+        self._updateButtons()
+
+    def _showProposals(self):
+        work = self.logic.work
+        self._unchecked = len(work.proposals) if work is not None else 0
+        self.ui.proposalsLabel.text = work.proposals.text() if work is not None else ""
+
     def on_hand_edits(self, voxels):
         self._handEdits = voxels
 
@@ -407,6 +431,12 @@ class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         if edits:
             self.ui.statusLabel.text += (f" Your segment keeps {edits} voxels edited by hand; the model learned from"
                                          " the segment as you accepted it.")
+        unchecked, self._unchecked = getattr(self, "_unchecked", 0), 0
+        if unchecked:
+            slices = "1 proposed slice" if unchecked == 1 else f"{unchecked} proposed slices"
+            self.ui.statusLabel.text += (f" The segment keeps {slices} you did not click; the model learned only from"
+                                         " the slices you clicked or accepted.")
+        self.ui.proposalsLabel.text = ""
         self._clearPoints()
         if following is None or following is current:
             self.ui.statusLabel.text += " That was the last volume."
@@ -452,6 +482,8 @@ class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         self.ui.undoResetButton.enabled = connected and self.logic.reset_undo is not None
         for button in (self.ui.positivePointButton, self.ui.negativePointButton, self.ui.undoButton, self.ui.acceptButton):
             button.enabled = inSession
+        # No second press while one runs: a propagation cannot be cancelled (OAIMSLogic.propagate says why).
+        self.ui.propagateButton.enabled = inSession and self.logic.propagation is None
 
 
 class OAIMSTest(ScriptedLoadableModuleTest):

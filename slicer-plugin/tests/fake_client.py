@@ -95,18 +95,19 @@ class FakeSession:
     def id(self):
         return self.info.session_id
 
-    def click(self, axis, voxel, positive=True, class_index=None, on_step=None):
-        events = self.iter_click(axis, voxel, positive, class_index)
+    def click(self, axis, voxel, positive=True, class_index=None, on_step=None, on_first_mask=None):
+        events = self.iter_click(axis, voxel, positive, class_index, on_first_mask)
         while True:
             try:
                 step = next(events)
             except StopIteration as finished:
                 return finished.value
-            if on_step and isinstance(step, AdaptationStep):
+            if on_step:
                 on_step(step)
 
-    def iter_click(self, axis, voxel, positive=True, class_index=None):
-        """Yields mask events (self.client.first_masks), then each step; returns the ClickResult."""
+    def iter_click(self, axis, voxel, positive=True, class_index=None, on_first_mask=None):
+        """As Session.iter_click: calls on_first_mask(delta) for each of self.client.first_masks before any step, then
+        yields each step; returns the ClickResult."""
         self.client._called()
         if self.client.fail_click:
             raise self.client.fail_click
@@ -120,7 +121,8 @@ class FakeSession:
         self.mask[z0:z1 + 1, y0:y1 + 1, x0:x1 + 1] = self.info.target_class if positive else 0
         self.undo_stack.append(before)
         for first_mask in self.client.first_masks:
-            yield first_mask(before, self.mask, tuple(box))
+            if on_first_mask:
+                on_first_mask(first_mask(before, self.mask, tuple(box)))
         if self.client.fail_after_masks:  # the server fails after streaming a mask: nothing of the click stays
             self.mask = self.undo_stack.pop()
             self.clicks.pop()

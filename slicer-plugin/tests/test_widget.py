@@ -285,3 +285,16 @@ def test_cleanup_retires_the_shortcuts_so_a_reload_leaves_none_behind(fake, widg
     widget.enter()
     widget.cleanup()
     assert all(s._deleted and not s.isEnabled() for s in fake.qt._shortcuts)
+
+
+def test_propagate_is_disabled_until_a_session_is_open_and_asks_for_a_click_first(fake, widget, server):
+    assert not widget.ui.propagateButton.enabled
+    widget.ui.connectButton.click()
+    pump(widget)
+    assert not widget.ui.propagateButton.enabled  # connected, but no volume started
+    in_session(fake, widget)
+    widget.ui.propagateButton.click()
+    pump(widget)
+    assert widget.ui.statusLabel.text == ("Click the structure on a slice first: Propagate starts from the slice of your "
+                                          "last click.")
+    assert widget.ui.propagateButton.enabled and widget.logic.propagation is None

@@ -2,14 +2,14 @@
 given (a small fake in tests), runs every network call on a worker thread, and reports to a listener on the main
 thread (whoever drains `jobs.tick()`): on_connected, on_upload_progress, on_session_started, on_step, on_mask,
 on_click_done, on_click_refused, on_undone, on_hand_edits, on_committed, on_model_reset, on_model_restored, on_versions,
-on_session_ended, on_busy and on_error(sentence). Every exception a Slicer call raises on the main thread ends in
-on_error too, never in a traceback on the console.
+on_propagation, on_propagation_ended, on_session_ended, on_busy and on_error(sentence). Every exception a Slicer call
+raises on the main thread ends in on_error too, never in a traceback on the console.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
@@ -18,13 +18,14 @@ from oaims_client import geometry
 from oaims_client.errors import OaimsError
 from oaims_client.images import ImagePayload
 from oaims_client.masks import MaskDelta
-from oaims_client.results import AdaptationStep
+from oaims_client.results import PropagatedSlice
 
 from . import volumes
 from .dependencies import DependencyError, ensure_installed
 from .errors import LogicError
 from .history import ClickHistory
 from .jobs import BackgroundJobs
+from .propagation import PropagationRun, Proposals
 from .segment_target import SegmentTarget, ijk_to_ras, matrix_between
 from .settings import ServerSettings
 
@@ -46,6 +47,8 @@ class VolumeWork:
     mask: Optional[np.ndarray] = None  # [k, j, i], the server's labels as the deltas built them
     before_click: Optional[np.ndarray] = None  # the mask when the click in progress started
     shown_box: Optional[tuple] = None  # the box the click in progress last wrote
+    proposals: Proposals = field(default_factory=Proposals)  # propagated slices not yet clicked or accepted
+    accepted_slices: set = field(default_factory=set)  # (axis, slice) accepted on the server: never accepted twice
 
     @property
     def segmentation_node(self):
@@ -80,6 +83,7 @@ class OAIMSLogic:
         self.work: Optional[VolumeWork] = None
         self.history = ClickHistory()
         self.reset_undo = None  # (workspace, version the last reset replaced)
+        self.propagation: Optional[PropagationRun] = None  # the propagation running, one at a time
 
     # --- settings ----------------------------------------------------------------------------------------------
 
@@ -228,8 +232,9 @@ class OAIMSLogic:
                  preferred_view: Optional[str] = None, axis: Optional[int] = None):
         """A point placed at world `ras` becomes a click on the voxel under it, on the slice axis of the view it was
         placed in (see geometry.slice_axis). Returns the click's record, or None when it is refused at once (then
-        on_error says why). The server streams mask events (each replaces the one shown before: see _show_click_mask)
-        and steps; then on_click_done(record, result), or on_click_refused(record) and on_error when the call fails."""
+        on_error says why). The first mask is shown as soon as it arrives (on_mask, before any step), then each adaptation
+        step (on_step), then the click's last mask replaces the first (on_click_done(record, result): the refined mask
+        when the steps changed the weights); on_click_refused(record) and on_error when the call fails."""
         work = self.work
         try:
             if work is None or work.session is None:
@@ -246,23 +251,25 @@ class OAIMSLogic:
         session = work.session
 
         def job(ctx):
-            events = session.iter_click(axis, voxel, positive)
+            # The Interact stream in the order the user sees it: the first mask (one forward pass with the new click)
+            # is posted the moment it arrives, so it is shown before any adaptation step; the steps follow as they
+            # stream; done() then shows the click's last mask, the refined one when the steps changed the weights.
+            def first_mask(delta):
+                ctx.post(self._on_first_mask, work, record, delta)
+
+            events = session.iter_click(axis, voxel, positive, on_first_mask=first_mask)
             while True:
                 try:
-                    event = next(events)
+                    step = next(events)
                 except StopIteration as finished:
                     return finished.value
-                if isinstance(event, AdaptationStep):
-                    ctx.post(self._on_step, record, event)
-                else:
-                    delta = event if isinstance(event, MaskDelta) else getattr(event, "delta", None)
-                    if isinstance(delta, MaskDelta):
-                        ctx.post(self._on_mask_event, work, record, delta)
+                ctx.post(self._on_step, record, step)
 
         def done(result):
             record.total_ms = result.latency.total_ms or result.round_trip_ms
             record.model_version = result.model_version
             if self.work is work:
+                work.proposals.discard(axis, voxel[axis])  # a click on a proposal corrects it: the slice is the user's
                 try:
                     self._show_click_mask(work, result.delta)
                 finally:
@@ -287,10 +294,71 @@ class OAIMSLogic:
         record.steps.append(step)
         self._notify("step", record, step)
 
-    def _on_mask_event(self, work, record, delta):
+    def _on_first_mask(self, work, record, delta):
         if self.work is work:
             self._show_click_mask(work, delta)
             self._notify("mask", record, delta)
+
+    def propagate(self):
+        """Proposes the neighbours of the last click's slice, down then up until the structure ends, with the server's
+        Propagate; each slice is written into the segment as it arrives (on_propagation(run) after each) and stays a
+        proposal (work.proposals) until the user clicks it. The start slice is accepted first, once: the model learns
+        from it before proposing. on_propagation_ended(run, result) follows, with result None after on_error.
+
+        One propagation at a time, and it cannot be cancelled: the client's stream has no cancel handle, and the server
+        would finish the slices (writing them into its mask) anyway; the panel disables Propagate while one runs."""
+        work = self._session_work()
+        if work is None:
+            return
+        if self.propagation is not None:
+            self._notify("error", "A propagation is running: wait for it to finish.")
+            return
+        if not self.history.clicks:
+            self._notify("error", "Click the structure on a slice first: Propagate starts from the slice of your last click.")
+            return
+        last = self.history.clicks[-1]
+        axis, start = last.axis, last.voxel[last.axis]
+        run = PropagationRun(axis, start, accept_first=(axis, start) not in work.accepted_slices)
+        self.propagation = run
+        session = work.session
+
+        def job(ctx):
+            events = session.iter_propagate(axis, start, accept_first=run.accept_first)
+            while True:
+                try:
+                    event = next(events)
+                except StopIteration as finished:
+                    return finished.value
+                ctx.post(self._on_propagation_event, work, run, event)
+
+        def ended(result):
+            self.propagation = None
+            self._notify("propagation_ended", run, result)
+
+        def failed(error):
+            try:
+                self._report(error)
+            finally:
+                ended(None)
+
+        self._submit(job, ended, failed)
+        self._notify("propagation", run)
+
+    def _on_propagation_event(self, work: VolumeWork, run: PropagationRun, event):
+        """One step of the start slice's acceptance, or one slice (written into the segment at once)."""
+        if run.accept_first:  # anything streamed means the server accepted the start slice
+            work.accepted_slices.add((run.axis, run.start))
+        if isinstance(event, PropagatedSlice):
+            run.add_slice(event)
+            if self.work is work:
+                self._apply(work, event.delta)
+                if event.proposal:
+                    work.proposals.add(event.axis, event.slice)
+                else:
+                    work.proposals.discard(event.axis, event.slice)
+        else:
+            run.steps.append(event)
+        self._notify("propagation", run)
 
     def undo(self):
         """Takes back the last click (mask and weight update); on_undone(result) follows."""
