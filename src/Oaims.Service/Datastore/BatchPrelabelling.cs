@@ -113,8 +113,9 @@ public sealed class BatchPrelabelling(ILogger log)
         catch (Exception e)
         {
             log.LogError(e, "Batch pre-labelling {TaskId} failed", task.Id);
-            task.End(PrelabelTaskStatus.Error, e is ObjectDisposedException or WorkspaceStoppedException
-                ? $"The workspace stopped during the batch ({e.Message})."
+            // The workspace removed or stopped, the server shutting down: said as it is; anything else is the server's fault.
+            task.End(PrelabelTaskStatus.Error, e is NotFoundException or ObjectDisposedException or WorkspaceStoppedException
+                ? $"The batch could not go on: {e.Message}"
                 : "The server failed during the batch (its log has the details).");
         }
         finally
