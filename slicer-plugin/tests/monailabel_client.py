@@ -62,6 +62,19 @@ class MonaiLabelClient:
             return self._check(requests.put(f"{self.url}/datastore/label?image={quote_plus(image_id)}&tag={tag}",
                                             files=files, headers=self.headers, timeout=300)).json()
 
+    def batch_infer(self, model: str, images: str = "all", params: dict | None = None, run_sync: bool = False) -> dict:
+        """POST /batch/infer/{model}?images=...&run_sync=...: the JSON body is the params (label_tag, save_label); the
+        task (background) or the result of each image (run_sync)."""
+        return self._check(requests.post(f"{self.url}/batch/infer/{quote_plus(model)}?images={images}&run_sync={str(run_sync).lower()}",
+                                         json=params or {}, headers=self.headers, timeout=3600)).json()
+
+    def batch_infer_status(self, all: bool = False, check_if_running: bool = False) -> dict | list:
+        return self._check(requests.get(f"{self.url}/batch/infer?all={str(all).lower()}&check_if_running={str(check_if_running).lower()}",
+                                        headers=self.headers, timeout=60)).json()
+
+    def batch_infer_stop(self) -> dict:
+        return self._check(requests.delete(f"{self.url}/batch/infer", headers=self.headers, timeout=300)).json()
+
 
 def parse_multipart(response: requests.Response) -> tuple[bytes, dict]:
     """The label file and the params of a multipart/form-data reply (what MONAI Label's client reads)."""

@@ -20,12 +20,12 @@ CASES = ("pat0001", "pat0002", "pat0003")
 REST_LINE = re.compile(r"OAIMS REST \(MONAI Label API\) on (http://127\.0\.0\.1:\d+)")
 
 
-def _start(cli, models_dir, root):
-    """`oaims serve --datastore ROOT/studies --http 127.0.0.1:0` on a copy of the three T1c volumes; the server and
-    its REST address (announced on stdout after the gRPC one)."""
+def _start(cli, models_dir, root, cases=CASES):
+    """`oaims serve --datastore ROOT/studies --http 127.0.0.1:0` on a copy of the T1c volumes (the three by default);
+    the server and its REST address (announced on stdout after the gRPC one)."""
     studies = root / "studies"
     studies.mkdir()
-    for case in CASES:
+    for case in cases:
         shutil.copy(DATA / "brats2013" / case / "t1c.nii.gz", studies / f"{case}.nii.gz")
     server = start_sidecar(cli, models_dir, root, extra=["--datastore", str(studies), "--http", "127.0.0.1:0"])
     deadline = time.monotonic() + 30
@@ -153,3 +153,33 @@ def test_clicks_through_infer_give_the_same_dice_as_the_same_clicks_through_grpc
             print(f"\n{case} slice {k}: Dice@1 /infer {r[0]:.6f} gRPC {g[0]:.6f}; Dice@5 /infer {r[4]:.6f} gRPC {g[4]:.6f}")
     for case, _, r, g in rows:
         assert abs(r[0] - g[0]) <= 1e-6 and abs(r[4] - g[4]) <= 1e-6, (case, r, g)
+
+
+def test_batch_infer_pre_labels_the_datastore_in_the_background_with_each_images_geometry(cli, models_dir, tmp_path):
+    """MONAI Label's batch inference as its client calls it: POST starts a background task, GET follows it to DONE,
+    and each image gets labels/original/ID.nii.gz on its own grid; final labels stay as they were (none here)."""
+    server, url, studies = _start(cli, models_dir, tmp_path, cases=())
+    try:
+        # Eight slices of a T1c volume (nibabel's slicer moves the origin with them): a batch of seconds, not minutes.
+        whole = nib.load(str(DATA / "brats2013" / "pat0001" / "t1c.nii.gz"))
+        nib.save(whole.slicer[:, :, 70:78], str(studies / "pat0001.nii.gz"))
+        client = MonaiLabelClient(url)
+        task = client.batch_infer("brain-flair", images="unlabeled")
+        assert task["status"] == "RUNNING" and task["total"] == 1
+        deadline = time.monotonic() + 300
+        while (status := client.batch_infer_status())["status"] == "RUNNING" and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert status["id"] == task["id"] and status["status"] == "DONE" and status["done"] == 1, status
+        assert status["result"]["pat0001"]["status"] == "written"
+        with pytest.raises(MonaiLabelError) as idle:
+            client.batch_infer_status(check_if_running=True)
+        assert idle.value.status == 404
+
+        image = nib.load(str(studies / "pat0001.nii.gz"))
+        label = nib.load(str(studies / "labels" / "original" / "pat0001.nii.gz"))
+        assert label.shape == image.shape and np.allclose(label.affine, image.affine, atol=1e-5)
+        assert set(np.unique(np.asarray(label.dataobj))) <= {0, 1}
+        assert "original" in client.datastore("all")["objects"]["pat0001"]["labels"]
+        assert not any((studies / "labels" / "final").iterdir())
+    finally:
+        stop_sidecar(server.process)

@@ -481,6 +481,7 @@ public sealed partial class Sidecar : IDisposable
     public void Dispose()
     {
         _leaseTimer.Dispose();
+        _batchPrelabelling?.StopRunning();
         foreach (var session in Sessions.All.ToList())
             if (Sessions.Remove(session.Id) is not null) session.Workspace.Worker.Post(session.Close);
         foreach (var workspace in Workspaces) workspace.Dispose();

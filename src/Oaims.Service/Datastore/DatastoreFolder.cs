@@ -48,7 +48,7 @@ public sealed class DatastoreFolder
         var folder = new DatastoreFolder(root);
         folder.Versions.CleanOrphans();
         // AtomicFile's temporaries (".NAME.GUID.tmp") that a kill left beside the images and final labels.
-        foreach (string temporary in new[] { root, folder.FinalFolder }.SelectMany(f => Directory.EnumerateFiles(f, ".*.tmp")).ToList())
+        foreach (string temporary in new[] { root }.Concat(folder.LabelTags().Select(folder.TagFolder)).SelectMany(f => Directory.EnumerateFiles(f, ".*.tmp")).ToList())
             File.Delete(temporary);
         return folder;
     }
@@ -89,18 +89,77 @@ public sealed class DatastoreFolder
         lock (_gate)
         {
             long version = Versions.Save(image.Id, label, ext, clickLogJson);
-            VolumeIO.Write(label, Path.Combine(FinalFolder, labelFile), VoxelType.UInt8);
-            // A label of another extension from before would shadow this one for MONAI Label: only one final label per image.
-            foreach (string other in ImageExtensions.Where(e => e != ext).Select(e => Path.Combine(FinalFolder, image.Id + e)))
-                if (File.Exists(other)) File.Delete(other);
-            RecordInMonaiLabelJson(image, labelFile);
+            WriteLabelFile(FinalFolder, image.Id, ext, label);
+            RecordInMonaiLabelJson(image, FinalTag, labelFile);
             return version;
         }
     }
 
+    /// <summary>
+    /// Stores a label under another tag than final (batch pre-labels: labels/original/ID.EXT), atomically, in the image's
+    /// extension, and records it in MONAI Label's JSON. Final labels are written by commits alone, never here.
+    /// </summary>
+    public string SaveTaggedLabel(DatastoreImage image, string tag, Volume label)
+    {
+        CheckWritableTag(tag);
+        string ext = ImageExtensions.First(e => image.FileName.EndsWith(e, StringComparison.OrdinalIgnoreCase));
+        string labelFile = image.Id + ext;
+        lock (_gate)
+        {
+            Directory.CreateDirectory(TagFolder(tag));
+            WriteLabelFile(TagFolder(tag), image.Id, ext, label);
+            RecordInMonaiLabelJson(image, tag, labelFile);
+        }
+        return Path.Combine(LabelsFolder, tag, labelFile);
+    }
+
+    // Written through a rename, so a reader sees the old file or the new one.
+    static void WriteLabelFile(string folder, string imageId, string ext, Volume label)
+    {
+        VolumeIO.Write(label, Path.Combine(folder, imageId + ext), VoxelType.UInt8);
+        // A label of another extension from before would shadow this one for MONAI Label: only one label per image and tag.
+        foreach (string other in ImageExtensions.Where(e => e != ext).Select(e => Path.Combine(folder, imageId + e)))
+            if (File.Exists(other)) File.Delete(other);
+    }
+
+    /// <summary>Refuses a tag a batch may not write: final (the accepted labels), or a name that is no plain folder name.</summary>
+    public static void CheckWritableTag(string tag)
+    {
+        if (tag == FinalTag)
+            throw new ArgumentException($"Label tag '{FinalTag}' holds the accepted labels, which only a commit writes; choose another tag (e.g. '{OriginalTag}').");
+        CheckTagName(tag);
+    }
+
+    static void CheckTagName(string tag)
+    {
+        if (tag.Length is 0 or > 64 || tag.StartsWith('.') || !tag.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            throw new ArgumentException($"Label tag {UserInput.Quote(tag)} is not allowed: use 1 to 64 letters, digits, '-', '_' or '.', not starting with '.'.");
+    }
+
+    /// <summary>The label tags present (the folders under labels/), final first.</summary>
+    public IReadOnlyList<string> LabelTags()
+    {
+        var tags = Directory.EnumerateDirectories(Path.Combine(Root, LabelsFolder)).Select(Path.GetFileName).OfType<string>()
+            .Where(t => !t.StartsWith('.')).Order(StringComparer.Ordinal).ToList();
+        return tags.Contains(FinalTag) ? [FinalTag, .. tags.Where(t => t != FinalTag)] : tags;
+    }
+
+    /// <summary>The path of an image's label under a tag; NotFound when it has none there.</summary>
+    public string TaggedLabelPath(DatastoreImage image, string tag)
+    {
+        CheckTagName(tag);
+        return LabelFiles(tag).GetValueOrDefault(image.Id) is { } file ? Path.Combine(TagFolder(tag), file)
+            : throw new NotFoundException($"Image {UserInput.Quote(image.Id)} has no label with tag {UserInput.Quote(tag)}.");
+    }
+
+    /// <summary>The label file of each image id under a tag.</summary>
+    public IReadOnlyDictionary<string, string> LabelFiles(string tag) => FilesById(TagFolder(tag));
+
+    string TagFolder(string tag) => Path.Combine(Root, LabelsFolder, tag);
+
     // Keeps MONAI Label's own record in step (a MONAI Label server opened on this folder later sees the label with its
     // checksum), leaving every field OAIMS does not write as it was.
-    void RecordInMonaiLabelJson(DatastoreImage image, string labelFile)
+    void RecordInMonaiLabelJson(DatastoreImage image, string tag, string labelFile)
     {
         string path = Path.Combine(Root, MonaiLabelJson);
         JsonObject json;
@@ -111,8 +170,8 @@ public sealed class DatastoreFolder
         if (entry["image"] is not JsonObject)
             entry["image"] = new JsonObject { ["ext"] = image.FileName[image.Id.Length..], ["info"] = new JsonObject { ["ts"] = Now, ["name"] = image.FileName } };
         var labels = entry["labels"] as JsonObject ?? (JsonObject)(entry["labels"] = new JsonObject());
-        string labelPath = Path.Combine(FinalFolder, labelFile);
-        labels[FinalTag] = new JsonObject
+        string labelPath = Path.Combine(TagFolder(tag), labelFile);
+        labels[tag] = new JsonObject
         {
             ["ext"] = labelFile[image.Id.Length..],
             ["info"] = new JsonObject { ["ts"] = Now, ["checksum"] = "SHA256:" + Sha256(labelPath), ["name"] = labelFile },

@@ -16,7 +16,7 @@ namespace Oaims.Service.Rest;
 /// reads the request, calls the same <see cref="Sidecar"/> methods the gRPC services call, and writes MONAI Label's
 /// reply shape. A model in MONAI Label's words is a workspace here; every workspace is a 2D click model ("deepgrow").
 /// </summary>
-public sealed class MonaiLabelApi(Sidecar sidecar, TokenInterceptor token, ILogger log)
+public sealed partial class MonaiLabelApi(Sidecar sidecar, TokenInterceptor token, ILogger log)
 {
     const string FinalTag = DatastoreFolder.FinalTag;
     readonly RestSessions _sessions = new();
@@ -33,6 +33,7 @@ public sealed class MonaiLabelApi(Sidecar sidecar, TokenInterceptor token, ILogg
         app.MapPut("/datastore/label", Guarded(SaveLabel));
         app.MapPost("/activelearning/{strategy}", Guarded(NextSample));
         app.MapPost("/infer/{model}", Guarded(Infer));
+        MapBatchInfer(app);
         app.MapMethods("/session/{**rest}", ["GET", "PUT", "DELETE"], Guarded(Sessions));
     }
 
@@ -87,18 +88,26 @@ public sealed class MonaiLabelApi(Sidecar sidecar, TokenInterceptor token, ILogg
     {
         var entries = sidecar.ListDatastore();
         int labelled = entries.Count(e => e.Image.FinalLabelFile is not null);
-        return new JsonObject { ["total"] = entries.Count, ["completed"] = labelled, ["label_tags"] = new JsonObject { [FinalTag] = labelled } };
+        var tags = new JsonObject { [FinalTag] = labelled };
+        var ids = entries.Select(e => e.Image.Id).ToHashSet();
+        foreach (string tag in RequireDatastore().LabelTags().Where(t => t != FinalTag))
+            if (RequireDatastore().LabelFiles(tag).Keys.Count(ids.Contains) is > 0 and var count) tags[tag] = count;
+        return new JsonObject { ["total"] = entries.Count, ["completed"] = labelled, ["label_tags"] = tags };
     }
 
     // The shape of MONAI Label's datastore_v2.json, built from the folder as it is now.
     JsonObject All()
     {
         var objects = new JsonObject();
+        var otherTags = RequireDatastore().LabelTags().Where(t => t != FinalTag).Select(t => (Tag: t, Files: RequireDatastore().LabelFiles(t))).ToList();
         foreach (var (image, _) in sidecar.ListDatastore())
         {
             var labels = new JsonObject();
             if (image.FinalLabelFile is { } label)
                 labels[FinalTag] = new JsonObject { ["ext"] = label[image.Id.Length..], ["info"] = new JsonObject { ["name"] = label, ["versions"] = image.LabelVersions } };
+            foreach (var (tag, files) in otherTags)
+                if (files.GetValueOrDefault(image.Id) is { } tagged)
+                    labels[tag] = new JsonObject { ["ext"] = tagged[image.Id.Length..], ["info"] = new JsonObject { ["name"] = tagged } };
             objects[image.Id] = new JsonObject
             {
                 ["image"] = new JsonObject { ["ext"] = image.FileName[image.Id.Length..], ["info"] = new JsonObject { ["name"] = image.FileName } },
@@ -129,7 +138,8 @@ public sealed class MonaiLabelApi(Sidecar sidecar, TokenInterceptor token, ILogg
     Task DownloadLabel(HttpContext context)
     {
         string id = context.Request.Query["label"].FirstOrDefault() is { Length: > 0 } label ? label : Query(context, "image");
-        RequireFinalTag(context);
+        if (context.Request.Query["tag"].FirstOrDefault() is { Length: > 0 } tag && tag != FinalTag)
+            return SendFile(context, RequireDatastore().TaggedLabelPath(RequireDatastore().Image(id), tag));
         return SendFile(context, sidecar.DatastoreFile(id, label: true, 0));
     }
 
