@@ -31,7 +31,7 @@ public sealed record ServiceLimits
     /// <summary>
     /// The upload chunk clients are told to send: 80 KiB keeps each message's bytes under .NET's large-object threshold
     /// (85,000 bytes), so they are short-lived young objects in memory already in cache rather than fresh pages per
-    /// chunk; it was faster than 256 KiB and 1 MiB from the Python client (docs/benchmarks.md).
+    /// chunk; from the Python client it uploaded faster than 256 KiB and 1 MiB chunks (measured 2026-11-30, docs/protocol.md).
     /// </summary>
     public int UploadChunkBytes { get; init; } = 80 << 10;
     /// <summary>Default GetMask chunk size in voxels.</summary>
