@@ -117,6 +117,7 @@ public sealed class ImageUpload : IDisposable
     }
 
     // The index of the first NaN or infinity (all exponent bits set), or -1; vectorised, as it reads every voxel.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static int FirstNonFinite(ReadOnlySpan<float> values)
     {
         var bits = MemoryMarshal.Cast<float, int>(values);
