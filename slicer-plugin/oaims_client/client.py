@@ -46,6 +46,20 @@ def parse_target(url: str) -> Tuple[str, bool]:
     return netloc, tls
 
 
+_DATA_TAG = bytes([seg.UploadImageRequest.DESCRIPTOR.fields_by_name["data"].number << 3 | 2])  # wire type 2: length-delimited
+
+
+def encode_data_message(chunk: memoryview) -> bytes:
+    """An UploadImageRequest with `data` = chunk, encoded by hand: one copy of the chunk, where building the message
+    and serialising it (protobuf wants bytes, not a memoryview) copy it twice; a payload hundreds of MB long notices."""
+    length, varint = chunk.nbytes, bytearray()
+    while length > 0x7F:
+        varint.append(length & 0x7F | 0x80)
+        length >>= 7
+    varint.append(length)
+    return b"".join((_DATA_TAG, varint, chunk))
+
+
 class Client:
     """A connection to one OAIMS server (a gRPC channel); every call raises OaimsError on failure."""
 
@@ -55,6 +69,9 @@ class Client:
         self._segmentation = segmentation_pb2_grpc.SegmentationStub(channel)
         self._workspaces = workspaces_pb2_grpc.WorkspacesStub(channel)
         self._propagation = propagation_pb2_grpc.PropagationStub(channel)
+        # UploadImage taking messages already encoded (see encode_data_message): the chunks are copied once, not twice.
+        self._upload_encoded = channel.stream_unary("/oaims.v1.Segmentation/UploadImage", request_serializer=None,
+                                                    response_deserializer=seg.ImageRef.FromString)
         self._capabilities: Optional[Capabilities] = None
 
     @classmethod
@@ -141,15 +158,15 @@ class Client:
         size = chunk_bytes or self._chunk_bytes()
 
         def requests():
-            yield seg.UploadImageRequest(header=header)
+            yield seg.UploadImageRequest(header=header).SerializeToString()
             sent = 0
             for chunk in payload.chunks(size):
-                yield seg.UploadImageRequest(data=bytes(chunk))
+                yield encode_data_message(chunk)
                 sent += chunk.nbytes
                 if progress:
                     progress(sent, payload.nbytes)
 
-        reply = self._call(self._segmentation.UploadImage, requests(), timeout=STREAM_TIMEOUT_S)
+        reply = self._call(self._upload_encoded, requests(), timeout=STREAM_TIMEOUT_S)
         return dataclasses.replace(_image_ref(reply), reorientation=payload.reorientation)
 
     def _chunk_bytes(self) -> int:

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using Oaims.Service.Images;
@@ -41,6 +42,36 @@ public sealed class ImageUploadTests
         Assert.Equal(ImageFingerprint.Of(description, payload), fingerprint);
         Assert.Equal(payload[^1], image.Channels[0][^1]);
         Assert.Equal(payload[3_000_001], image.Channels[0][3_000_001]);
+    }
+
+    [Fact]
+    public void Float32_chunks_that_end_inside_a_voxel_or_cross_into_the_next_channel_arrive_whole()
+    {
+        var values = Enumerable.Range(0, 2 * 37).Select(v => v * 0.5f - 9f).ToArray();
+        var payload = MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
+        var description = new ImageDescription([37, 1, 1], 2, UploadVoxelType.Float32, ImageDescription.Identity, null, null);
+        using var upload = new ImageUpload(description, Limits, _budget);
+        for (int offset = 0; offset < payload.Length; offset += 7)
+            upload.Append(payload.AsSpan(offset, Math.Min(7, payload.Length - offset)));
+        Assert.Equal(ImageFingerprint.Of(description, payload), upload.Finish());
+        var image = upload.Decode();
+        Assert.Equal(values[..37], image.Channels[0]);
+        Assert.Equal(values[37..], image.Channels[1]);
+    }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(1, 29)] // past the vectorised part of the scan
+    public void A_non_finite_float32_voxel_is_refused_naming_its_channel_and_voxel(int channel, int voxel)
+    {
+        var values = new float[2 * 37];
+        values[channel * 37 + voxel] = float.NegativeInfinity;
+        var description = new ImageDescription([37, 1, 1], 2, UploadVoxelType.Float32, ImageDescription.Identity, null, null);
+        using var upload = new ImageUpload(description, Limits, _budget);
+        upload.Append(MemoryMarshal.AsBytes(values.AsSpan()));
+        upload.Finish();
+        var e = Assert.Throws<ArgumentException>(() => upload.Decode());
+        Assert.Contains($"Voxel {voxel} of channel {channel} is -", e.Message);
     }
 
     [Fact]

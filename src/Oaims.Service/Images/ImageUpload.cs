@@ -1,4 +1,7 @@
 using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Oaims.Imaging;
 using Oaims.Service.Memory;
 
@@ -7,45 +10,66 @@ namespace Oaims.Service.Images;
 /// <summary>
 /// One upload in progress: takes the voxel payload chunk by chunk, hashes it as it comes, and at the end turns it
 /// into a float32 <see cref="Volume"/>. Every check happens before the image is stored, so a bad upload leaves nothing behind.
-/// Its buffer is held against the memory budget as it grows, and given back when the upload is disposed.
+/// Its memory is held against the budget as the bytes arrive, and given back when the upload is disposed.
 /// </summary>
 public sealed class ImageUpload : IDisposable
 {
     readonly ImageDescription _description;
     readonly ImageFingerprint _fingerprint;
-    readonly int _expected;
+    readonly int _expected, _channelBytes;
     readonly MemoryReservation _memory;
-    // Grows as data arrives, so a header that promises a gigabyte costs nothing until the bytes really come.
-    byte[] _payload;
-    long _received;
+    // Float32 voxels land straight in the image's own arrays (no second copy, no decode pass); uint8 and int16 are
+    // widened once the payload is complete. Allocated uninitialised at full size, so no chunk is ever copied twice:
+    // the pages become real memory only as bytes are written, and the reservation grows with them, so a header that
+    // promises a gigabyte costs nothing until the bytes really come.
+    float[][]? _floats;
+    byte[]? _bytes;
+    long _received, _reserved;
 
     public ImageUpload(ImageDescription description, ServiceLimits limits, MemoryBudget budget)
     {
         description.Validate(limits);
         _description = description;
         _expected = checked((int)description.PayloadBytes);
-        int initial = Math.Min(_expected, 1 << 22);
-        _memory = budget.Reserve(initial, MemoryUse.Uploads, $"An upload of {string.Join("x", description.Dims)} x {description.Channels} channel(s) ({description.VoxelType})");
+        _channelBytes = _expected / description.Channels;
+        _reserved = Math.Min(_expected, 1 << 22);
+        _memory = budget.Reserve(_reserved, MemoryUse.Uploads, $"An upload of {string.Join("x", description.Dims)} x {description.Channels} channel(s) ({description.VoxelType})");
         _fingerprint = new ImageFingerprint(description);
-        _payload = GC.AllocateUninitializedArray<byte>(initial);
+        if (description.VoxelType == UploadVoxelType.Float32)
+        {
+            _floats = new float[description.Channels][];
+            for (int c = 0; c < _floats.Length; c++) _floats[c] = GC.AllocateUninitializedArray<float>(_channelBytes / sizeof(float));
+        }
+        else _bytes = GC.AllocateUninitializedArray<byte>(_expected);
     }
 
     public long Received => _received;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Append(ReadOnlySpan<byte> chunk)
     {
         if (_received + chunk.Length > _expected)
             throw new ArgumentException($"The upload sends more than the {_expected} bytes its header declares ({string.Join("x", _description.Dims)}, {_description.Channels} channel(s), {_description.VoxelType}).");
-        if (_received + chunk.Length > _payload.Length)
+        if (_received + chunk.Length > _reserved)
         {
-            int length = (int)Math.Min(_expected, Math.Max(_received + chunk.Length, 2L * _payload.Length));
-            _memory.Grow(length - _payload.Length);
-            Array.Resize(ref _payload, length);
+            long reserved = Math.Min(_expected, Math.Max(_received + chunk.Length, 2 * _reserved));
+            _memory.Grow(reserved - _reserved);
+            _reserved = reserved;
         }
-        chunk.CopyTo(_payload.AsSpan((int)_received));
         _fingerprint.Append(chunk);
-        _received += chunk.Length;
+        while (!chunk.IsEmpty)
+        {
+            var target = Payload((int)(_received / _channelBytes))[(int)(_received % _channelBytes)..];
+            int n = Math.Min(target.Length, chunk.Length);
+            chunk[..n].CopyTo(target);
+            chunk = chunk[n..];
+            _received += n;
+        }
     }
+
+    // One channel's bytes as they travel (a chunk may end inside a voxel or cross into the next channel).
+    Span<byte> Payload(int channel) =>
+        _floats is { } floats ? MemoryMarshal.AsBytes(floats[channel].AsSpan()) : _bytes!.AsSpan(channel * _channelBytes, _channelBytes);
 
     /// <summary>Checks completeness and the fingerprint the client claimed; returns the fingerprint.</summary>
     public string Finish()
@@ -62,34 +86,48 @@ public sealed class ImageUpload : IDisposable
     public Volume Decode() =>
         new(_description.Dims, DecodeChannels(), ToMatrix(_description.IjkToRas), _description.VoxelType.ToString().ToLowerInvariant());
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     float[][] DecodeChannels()
     {
-        int voxels = checked((int)_description.VoxelCount), size = _description.BytesPerVoxel;
+        int voxels = checked((int)_description.VoxelCount);
         var channels = new float[_description.Channels][];
         for (int c = 0; c < channels.Length; c++)
         {
-            var source = _payload.AsSpan(c * voxels * size, voxels * size);
-            var values = channels[c] = new float[voxels];
+            var source = Payload(c);
             switch (_description.VoxelType)
             {
                 case UploadVoxelType.UInt8:
-                    for (int v = 0; v < voxels; v++) values[v] = source[v];
+                    var bytes = channels[c] = new float[voxels];
+                    for (int v = 0; v < voxels; v++) bytes[v] = source[v];
                     break;
                 case UploadVoxelType.Int16:
-                    for (int v = 0; v < voxels; v++) values[v] = BinaryPrimitives.ReadInt16LittleEndian(source[(2 * v)..]);
+                    var shorts = channels[c] = new float[voxels];
+                    for (int v = 0; v < voxels; v++) shorts[v] = BinaryPrimitives.ReadInt16LittleEndian(source[(2 * v)..]);
                     break;
                 default:
-                    for (int v = 0; v < voxels; v++)
-                    {
-                        float x = BinaryPrimitives.ReadSingleLittleEndian(source[(4 * v)..]);
-                        if (!float.IsFinite(x))
-                            throw new ArgumentException($"Voxel {v} of channel {c} is {x}: images must hold finite numbers only.");
-                        values[v] = x;
-                    }
+                    var floats = channels[c] = _floats![c];
+                    if (!BitConverter.IsLittleEndian)
+                        BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<float, int>(floats.AsSpan()), MemoryMarshal.Cast<float, int>(floats.AsSpan()));
+                    if (FirstNonFinite(floats) is var bad and >= 0)
+                        throw new ArgumentException($"Voxel {bad} of channel {c} is {floats[bad]}: images must hold finite numbers only.");
                     break;
             }
         }
         return channels;
+    }
+
+    // The index of the first NaN or infinity (all exponent bits set), or -1; vectorised, as it reads every voxel.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static int FirstNonFinite(ReadOnlySpan<float> values)
+    {
+        var bits = MemoryMarshal.Cast<float, int>(values);
+        var exponent = new Vector<int>(0x7F800000);
+        int v = 0;
+        for (; v <= bits.Length - Vector<int>.Count; v += Vector<int>.Count)
+            if (Vector.EqualsAny(new Vector<int>(bits[v..]) & exponent, exponent)) break;
+        for (; v < bits.Length; v++)
+            if ((bits[v] & 0x7F800000) == 0x7F800000) return v;
+        return -1;
     }
 
     static double[,] ToMatrix(double[] rowMajor)
@@ -103,7 +141,8 @@ public sealed class ImageUpload : IDisposable
     public void Dispose()
     {
         _fingerprint.Dispose();
-        _payload = [];
+        _floats = null;
+        _bytes = null;
         _memory.Dispose();
     }
 }
