@@ -180,17 +180,19 @@ class Client:
     # --- sessions ----------------------------------------------------------------------------------------------
 
     def open_session(self, image: ImageRef, workspace: str, target_class: int = 1, lease_seconds: int = 0,
-                     initial_mask: Optional[np.ndarray] = None) -> "Session":
+                     initial_mask: Optional[np.ndarray] = None, field_of_view: int = 0) -> "Session":
         """Starts segmenting an uploaded image with a workspace's model; positive clicks assert `target_class`.
 
         `image` is what upload (or find_image) returned: it carries the voxel order the session speaks, so a bare
         image id, which would silently mean the uploaded order, is refused. `initial_mask` (class labels [k, j, i],
         e.g. an existing segment as `target_class`) becomes the session's first mask: the base the clicks' deltas
-        change. Only the box around its non-zero voxels travels."""
+        change. Only the box around its non-zero voxels travels. `field_of_view` (pixels, 0 = the whole slice): each
+        slice's first click centres a square window the model then works in, for structures much smaller in these
+        images than in the model's training data; later clicks outside it are refused."""
         if not isinstance(image, ImageRef):
             raise TypeError("open_session takes the ImageRef that upload() or find_image() returned, not an image id.")
         request = seg.OpenSessionRequest(workspace=workspace, image_id=image.image_id, target_class=target_class,
-                                         lease_seconds=lease_seconds)
+                                         lease_seconds=lease_seconds, field_of_view=field_of_view)
         reorientation = image.reorientation or Reorientation.identity(image.dims)
         if initial_mask is not None:
             request.initial_mask.extend(_mask_boxes(reorientation, initial_mask, None, "initial mask"))

@@ -249,6 +249,16 @@ def test_a_click_outside_the_image_is_an_invalid_argument_with_the_servers_sente
     session.close()
 
 
+def test_a_field_of_view_keeps_later_clicks_inside_the_window_the_first_click_centred(client, t1c):
+    voxels, affine = t1c
+    session = client.open_session(client.upload(voxels, affine), "brain-flair", field_of_view=64)
+    session.click(2, (120, 120, 77), True)  # the first click carries no adaptation step: the shared model stays as it was
+    with pytest.raises(OaimsError) as raised:
+        session.click(2, (10, 10, 77), False)
+    assert raised.value.code == "INVALID_ARGUMENT" and "field of view" in raised.value.message
+    session.close()
+
+
 def test_an_unknown_session_is_not_found(client):
     from oaims_client.client import Session
     from oaims_client.results import SessionInfo

@@ -33,6 +33,7 @@ public static class EvalCommand
         var sliceOffset = WithDefault("--slice-offset", 0, "brain: which of every n lesion slices to keep (another offset: a stream of the same cases sharing no slice)");
         var lesionSlicesEvery = WithDefault("--lesion-slices-every", 3, "brain: keep one lesion slice in n (1: every one, as the reported stream of docs/results.md)");
         var every = WithDefault("--every", 1, "keep every n-th image of the stream (cheaper runs)");
+        var fieldOfView = WithDefault("--field-of-view", 0, "slice protocol: side in pixels of the window the first click centres the model on (0: the whole image), for images whose structure is much smaller than in training");
         var shift = Optional("--shift", "synthetic shift applied to every image (fundus: gamma:0.6, blur:2, colour:0.8)");
         var variant = Optional("--variant", $"choices inside MI/PI, comma-separated: {string.Join(", ", AdaptationSettings.Names)} (default: the measured defaults)");
         var saveModel = Optional("--save-model", "also write the model as adapted at the end of the stream as a checkpoint folder (usable with --model)");
@@ -40,7 +41,7 @@ public static class EvalCommand
         var seeding = WithDefault("--seeding", PropagationSeeding.Default.Name, $"volume protocol: how propagation seeds each slice ({string.Join(", ", PropagationSeeding.All.Select(s => s.Name))})");
 
         var command = new Command("eval", "Evaluate a model with the simulated user, frozen or adapting online.");
-        foreach (var o in new Option[] { model, data, output, modality, cases, split, strategy, learningRate, clicks, order, seed, shift, sliceOffset, lesionSlicesEvery, every, variant, saveModel, protocol, seeding }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, data, output, modality, cases, split, strategy, learningRate, clicks, order, seed, shift, sliceOffset, lesionSlicesEvery, every, variant, saveModel, protocol, seeding, fieldOfView }) command.Options.Add(o);
         command.SetAction(parse => Guarded(() =>
         {
             TorchRuntime.UseThreads();
@@ -56,6 +57,7 @@ public static class EvalCommand
                 return 0;
             }
             if (parse.GetValue(protocol) != "slice") throw new ArgumentException($"--protocol is slice or volume, not '{parse.GetValue(protocol)}'.");
+            if (parse.GetValue(fieldOfView) < 0) throw new ArgumentException("--field-of-view is a side in pixels, or 0 for the whole image.");
             string? savedModel = parse.GetValue(saveModel);
             if (savedModel is not null) CheckpointOutput.Check(savedModel); // before the stream, not after an hour of it
             var settings = AdaptationSettings.Parse(parse.GetValue(variant)); // a mistyped variant before the model loads
@@ -78,13 +80,13 @@ public static class EvalCommand
             Console.Error.WriteLine($"{card.Name}: {samples.Count} images, scored on {string.Join(" and ", scored.Structures.Select(s => s.Name))}, strategy {strategyName} (lr {learner.LearningRate:G3}), order {parse.GetValue(order)}");
             var clock = Stopwatch.StartNew();
             var stream = OnlineStream.Run(learner, samples, clickCount, (n, r) =>
-                Console.Error.WriteLine($"[{n}/{samples.Count}] {r.Id}: Dice@1 {Format(r.DicePerClick[0])} Dice@{clickCount} {Format(r.DicePerClick[^1])} ({r.Seconds:F1} s)"), scored);
+                Console.Error.WriteLine($"[{n}/{samples.Count}] {r.Id}: Dice@1 {Format(r.DicePerClick[0])} Dice@{clickCount} {Format(r.DicePerClick[^1])} ({r.Seconds:F1} s)"), scored, parse.GetValue(fieldOfView));
 
             string outDir = parse.GetValue(output)!;
             var extra = new JsonObject
             {
                 ["model"] = card.Name, ["strategy"] = strategyName, ["variant"] = settings.ToString(), ["learning_rate"] = learner.LearningRate, ["order"] = parse.GetValue(order),
-                ["seed"] = parse.GetValue(seed), ["clicks"] = clickCount, ["shift"] = parse.GetValue(shift), ["final_version"] = learner.Version,
+                ["seed"] = parse.GetValue(seed), ["clicks"] = clickCount, ["field_of_view"] = parse.GetValue(fieldOfView), ["shift"] = parse.GetValue(shift), ["final_version"] = learner.Version,
                 ["adaptation"] = StepReport.Summary(stream), ["provenance"] = provenance.ToJson(),
             };
             EvaluationReport.Write(outDir, stream.Images, scored.Structures, clickCount, clock.Elapsed.TotalSeconds, $"{card.Name} ({strategyName})", extra);

@@ -399,9 +399,11 @@ public sealed partial class Sidecar : IDisposable
 
     /// <summary>Opens a session; its mask starts as <paramref name="initialMask"/> (boxes of an existing segment) when given, else empty.</summary>
     /// <param name="sessionId">The id to give it (the datastore leases an image under the id before the session exists); null: a new one.</param>
+    /// <param name="fieldOfView">Side of the window each slice's first click centres the model on (0: the whole slice).</param>
     public SegmentationSession OpenSession(string workspaceName, string imageId, int targetClass, int leaseSeconds, IReadOnlyList<MaskDelta>? initialMask = null,
-                                           string? sessionId = null)
+                                           string? sessionId = null, int fieldOfView = 0)
     {
+        if (fieldOfView < 0) throw new ArgumentException($"The field of view is a side in pixels, or 0 for the whole slice; got {fieldOfView}.");
         var workspace = Workspace(workspaceName);
         if (string.IsNullOrEmpty(imageId)) throw new ArgumentException("The request names no image (image_id is empty).");
         var image = Images.Get(imageId);
@@ -409,7 +411,7 @@ public sealed partial class Sidecar : IDisposable
             throw new ArgumentException($"The lease must be 0 (the default, {Limits.DefaultLeaseSeconds} s) to {Limits.MaxLeaseSeconds} seconds, got {leaseSeconds}.");
         var dims = image.Volume.Dims;
         var initial = ClientMask.Read(initialMask ?? [], new VolumeShape(dims[0], dims[1], dims[2]), workspace.Model, "the initial mask");
-        var session = new SegmentationSession(sessionId ?? SessionTable.NewId(), workspace, image, targetClass, leaseSeconds == 0 ? Limits.DefaultLeaseSeconds : leaseSeconds, Budget, initial);
+        var session = new SegmentationSession(sessionId ?? SessionTable.NewId(), workspace, image, targetClass, leaseSeconds == 0 ? Limits.DefaultLeaseSeconds : leaseSeconds, Budget, initial, fieldOfView);
         try { Sessions.Add(session); }
         catch
         {

@@ -266,25 +266,28 @@ class ModelInfo(_message.Message):
     def __init__(self, name: _Optional[str] = ..., task: _Optional[str] = ..., class_names: _Optional[_Iterable[str]] = ..., image_channels: _Optional[int] = ..., input_size: _Optional[int] = ..., metrics: _Optional[_Mapping[str, float]] = ...) -> None: ...
 
 class OpenSessionRequest(_message.Message):
-    __slots__ = ["image_id", "initial_mask", "lease_seconds", "target_class", "workspace"]
+    __slots__ = ["field_of_view", "image_id", "initial_mask", "lease_seconds", "target_class", "workspace"]
+    FIELD_OF_VIEW_FIELD_NUMBER: _ClassVar[int]
     IMAGE_ID_FIELD_NUMBER: _ClassVar[int]
     INITIAL_MASK_FIELD_NUMBER: _ClassVar[int]
     LEASE_SECONDS_FIELD_NUMBER: _ClassVar[int]
     TARGET_CLASS_FIELD_NUMBER: _ClassVar[int]
     WORKSPACE_FIELD_NUMBER: _ClassVar[int]
+    field_of_view: int
     image_id: str
     initial_mask: _containers.RepeatedCompositeFieldContainer[_common_pb2.MaskDelta]
     lease_seconds: int
     target_class: int
     workspace: str
-    def __init__(self, workspace: _Optional[str] = ..., image_id: _Optional[str] = ..., target_class: _Optional[int] = ..., lease_seconds: _Optional[int] = ..., initial_mask: _Optional[_Iterable[_Union[_common_pb2.MaskDelta, _Mapping]]] = ...) -> None: ...
+    def __init__(self, workspace: _Optional[str] = ..., image_id: _Optional[str] = ..., target_class: _Optional[int] = ..., lease_seconds: _Optional[int] = ..., initial_mask: _Optional[_Iterable[_Union[_common_pb2.MaskDelta, _Mapping]]] = ..., field_of_view: _Optional[int] = ...) -> None: ...
 
 class SessionInfo(_message.Message):
-    __slots__ = ["click_count", "committed", "dims", "expires_at", "image_id", "lease_seconds", "model_version", "session_id", "target_class", "workspace"]
+    __slots__ = ["click_count", "committed", "dims", "expires_at", "field_of_view", "image_id", "lease_seconds", "model_version", "session_id", "target_class", "workspace"]
     CLICK_COUNT_FIELD_NUMBER: _ClassVar[int]
     COMMITTED_FIELD_NUMBER: _ClassVar[int]
     DIMS_FIELD_NUMBER: _ClassVar[int]
     EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    FIELD_OF_VIEW_FIELD_NUMBER: _ClassVar[int]
     IMAGE_ID_FIELD_NUMBER: _ClassVar[int]
     LEASE_SECONDS_FIELD_NUMBER: _ClassVar[int]
     MODEL_VERSION_FIELD_NUMBER: _ClassVar[int]
@@ -295,13 +298,14 @@ class SessionInfo(_message.Message):
     committed: bool
     dims: _containers.RepeatedScalarFieldContainer[int]
     expires_at: _timestamp_pb2.Timestamp
+    field_of_view: int
     image_id: str
     lease_seconds: int
     model_version: int
     session_id: str
     target_class: int
     workspace: str
-    def __init__(self, session_id: _Optional[str] = ..., workspace: _Optional[str] = ..., image_id: _Optional[str] = ..., target_class: _Optional[int] = ..., dims: _Optional[_Iterable[int]] = ..., lease_seconds: _Optional[int] = ..., expires_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., model_version: _Optional[int] = ..., click_count: _Optional[int] = ..., committed: bool = ...) -> None: ...
+    def __init__(self, session_id: _Optional[str] = ..., workspace: _Optional[str] = ..., image_id: _Optional[str] = ..., target_class: _Optional[int] = ..., dims: _Optional[_Iterable[int]] = ..., lease_seconds: _Optional[int] = ..., expires_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., model_version: _Optional[int] = ..., click_count: _Optional[int] = ..., committed: bool = ..., field_of_view: _Optional[int] = ...) -> None: ...
 
 class UndoRequest(_message.Message):
     __slots__ = ["session_id"]

@@ -29,7 +29,9 @@ public sealed record UndoOutcome(bool Undone, UndoWeights Weights, string? KeptB
 public sealed class SliceInteraction : IDisposable
 {
     readonly OnlineLearner _learner;
-    readonly Predictor _predictor;
+    readonly SliceSample _sample;
+    readonly int _fieldOfViewSide;
+    Predictor _predictor; // of the whole image, or of the field of view once the first click has set one
     readonly List<Click> _clicks = [];
     // Per click: the mask before it, and the model version before and after its adaptation steps.
     readonly Stack<(LabelMap? Mask, long VersionBefore, long VersionAfter)> _undo = new();
@@ -37,9 +39,14 @@ public sealed class SliceInteraction : IDisposable
     /// <param name="seeds">Clicks the slice starts with (a propagated proposal's synthetic clicks): part of every
     /// prediction, so a correction refines the proposal; never taken back by undo.</param>
     /// <param name="mask">The mask shown before the first click (the proposal), if any.</param>
-    public SliceInteraction(OnlineLearner learner, SliceSample sample, IReadOnlyList<Click>? seeds = null, LabelMap? mask = null)
+    /// <param name="fieldOfView">Side in native pixels of the window the first click centres the model's view on (0: the
+    /// whole image; also when the image fits or the slice starts from seeds).</param>
+    public SliceInteraction(OnlineLearner learner, SliceSample sample, IReadOnlyList<Click>? seeds = null, LabelMap? mask = null, int fieldOfView = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(fieldOfView);
         _learner = learner;
+        _sample = sample;
+        _fieldOfViewSide = fieldOfView;
         _predictor = new Predictor(learner.Network, learner.Task, sample);
         _clicks.AddRange(seeds ?? []);
         Mask = mask;
@@ -47,11 +54,24 @@ public sealed class SliceInteraction : IDisposable
 
     public IReadOnlyList<Click> Clicks => _clicks;
     public LabelMap? Mask { get; private set; }
-    public SliceSample Sample => _predictor.Sample;
+    public SliceSample Sample => _sample;
+
+    /// <summary>The window the model works on, set by the first click; null while it sees the whole image.</summary>
+    public FieldOfView? View { get; private set; }
+
+    /// <summary>False for a later click outside the field of view the first click set: the model cannot see it.</summary>
+    public bool CanTake(Click click) => View is null || _clicks.Count == 0 || View.Contains(click);
+
+    // The clicks as the predictor sees them (in the field of view's pixels once one is set).
+    List<Click> ModelClicks() => View is null ? _clicks.ToList() : _clicks.Select(View.Inside).ToList();
+
+    // A prediction of the predictor as a mask of the whole image.
+    LabelMap WholeImage(LabelMap predicted) => View is null ? predicted : View.Paste(predicted, _sample.Width, _sample.Height);
+
     public bool Committed { get; private set; }
 
     /// <summary>The click-free proposal (used for batch pre-labelling and as the first mask shown).</summary>
-    public LabelMap Proposal() => Mask ??= _predictor.Predict([]);
+    public LabelMap Proposal() => Mask ??= WholeImage(_predictor.Predict([]));
 
     /// <summary>
     /// Mask first, learning after: the forward pass with the new click gives the first mask (handed to
@@ -66,13 +86,24 @@ public sealed class SliceInteraction : IDisposable
             throw new ArgumentOutOfRangeException(nameof(click), $"Click ({click.X}, {click.Y}) lies outside the {Sample.Width}x{Sample.Height} image.");
         if ((uint)click.Class >= (uint)_learner.Task.Classes)
             throw new ArgumentOutOfRangeException(nameof(click), $"Class {click.Class} does not exist: the model knows {_learner.Task.Classes} classes ({string.Join(", ", _learner.Task.ClassNames)}).");
+        if (!CanTake(click))
+            throw new ArgumentOutOfRangeException(nameof(click), $"Click ({click.X}, {click.Y}) lies outside the field of view the first click set " +
+                                                                 $"(x {View!.X}..{View.X + View.Width - 1}, y {View.Y}..{View.Y + View.Height - 1}).");
+        // A first click (again, after undoing every click) centres the field of view.
+        if (_clicks.Count == 0 && FieldOfView.Around(click, _fieldOfViewSide, _sample.Width, _sample.Height) is { } view)
+        {
+            _predictor.Dispose();
+            _predictor = new Predictor(_learner.Network, _learner.Task, view.Crop(_sample));
+            View = view;
+        }
 
         long versionBefore = _learner.Version;
         var maskBefore = Mask;
         _clicks.Add(click);
         var clock = Stopwatch.StartNew();
-        using var logits = _predictor.Logits(_clicks);
-        var first = _predictor.ToLabels(logits);
+        var modelClicks = ModelClicks();
+        using var logits = _predictor.Logits(modelClicks);
+        var first = WholeImage(_predictor.ToLabels(logits));
         double forward = clock.Elapsed.TotalMilliseconds;
         Mask = first;
         _undo.Push((maskBefore, versionBefore, versionBefore));
@@ -82,7 +113,7 @@ public sealed class SliceInteraction : IDisposable
         clock.Restart();
         try
         {
-            _learner.Strategy.AfterClick(new ClickContext(_learner, _predictor, _clicks.ToList(), s => { steps.Add(s); report?.Invoke(s); }, logits));
+            _learner.Strategy.AfterClick(new ClickContext(_learner, _predictor, modelClicks, s => { steps.Add(s); report?.Invoke(s); }, logits));
         }
         finally
         {
@@ -95,7 +126,7 @@ public sealed class SliceInteraction : IDisposable
         if (refined)
         {
             clock.Restart();
-            Mask = _predictor.Predict(_clicks);
+            Mask = WholeImage(_predictor.Predict(modelClicks));
             forward += clock.Elapsed.TotalMilliseconds;
         }
         return new ClickOutcome(Mask, steps, adaptation, forward, first, refined);
@@ -130,7 +161,7 @@ public sealed class SliceInteraction : IDisposable
         if (mask.Width != Sample.Width || mask.Height != Sample.Height)
             throw new ArgumentException($"The final mask is {mask.Width}x{mask.Height} but the image is {Sample.Width}x{Sample.Height}.");
         var steps = new List<AdaptationStep>();
-        _learner.Strategy.AfterImage(new ImageContext(_learner, _predictor, _clicks.ToList(), mask, s => { steps.Add(s); report?.Invoke(s); }));
+        _learner.Strategy.AfterImage(new ImageContext(_learner, _predictor, ModelClicks(), View?.Crop(mask) ?? mask, s => { steps.Add(s); report?.Invoke(s); }));
         Mask = mask;
         Committed = true;
         return steps;

@@ -15,8 +15,9 @@ public sealed record StreamResult(IReadOnlyList<ImageResult> Images, IReadOnlyLi
 public static class OnlineStream
 {
     /// <param name="scored">What the user corrects and what is scored (default: every structure of the task).</param>
+    /// <param name="fieldOfView">Side of the window the first click centres the model on (0: the whole image; SliceInteraction).</param>
     public static StreamResult Run(OnlineLearner learner, IReadOnlyList<SliceSample> samples, int clicks, Action<int, ImageResult>? progress = null,
-                                   ScoredStructures? scored = null)
+                                   ScoredStructures? scored = null, int fieldOfView = 0)
     {
         scored ??= ScoredStructures.All(learner.Task);
         var images = new List<ImageResult>();
@@ -24,9 +25,11 @@ public static class OnlineStream
         var imageSteps = new List<AdaptationStep>();
         foreach (var sample in samples)
         {
-            using var interaction = new SliceInteraction(learner, sample);
+            using var interaction = new SliceInteraction(learner, sample, fieldOfView: fieldOfView);
             var result = InteractiveEvaluator.Play(sample, scored.Structures, clicks, click =>
             {
+                // An error the user would click outside the field of view: the click is spent and the mask stays.
+                if (!interaction.CanTake(click)) return new ClickMasks(scored.SeenByUser(interaction.Mask!), null);
                 var outcome = interaction.AddClick(click, clickSteps.Add);
                 return new ClickMasks(scored.SeenByUser(outcome.Mask), outcome.FirstMask is { } first ? scored.SeenByUser(first) : null);
             });

@@ -29,14 +29,20 @@ public sealed class VolumeSession : IDisposable
     // Proposed slices and the synthetic clicks each was predicted from.
     readonly Dictionary<(int Axis, int Slice), IReadOnlyList<Click>> _proposals = new();
 
-    public VolumeSession(OnlineLearner learner, Volume image)
+    /// <param name="fieldOfView">Side of the window each slice's first click centres the model on (0: the whole slice; SliceInteraction).</param>
+    public VolumeSession(OnlineLearner learner, Volume image, int fieldOfView = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(fieldOfView);
+        FieldOfView = fieldOfView;
         _normalised = IntensityNormaliser.NormalisedCopy(image, learner.Task);
         _learner = learner;
         Labels = new byte[image.VoxelCount];
     }
 
     public int[] Dims => _normalised.Dims;
+
+    /// <summary>Side of the window each slice's first click centres the model on; 0: the whole slice.</summary>
+    public int FieldOfView { get; }
     /// <summary>The current label volume (0 = background), x fastest like the image.</summary>
     public byte[] Labels { get; }
     public int ClickCount => _undo.Count;
@@ -190,7 +196,7 @@ public sealed class VolumeSession : IDisposable
         if (_slices.TryGetValue((axis, slice), out var existing)) return existing;
         var interaction = _proposals.Remove((axis, slice), out var seeds)
             ? new SliceInteraction(_learner, SampleAt(axis, slice), seeds, SliceMask(axis, slice))
-            : new SliceInteraction(_learner, SampleAt(axis, slice));
+            : new SliceInteraction(_learner, SampleAt(axis, slice), fieldOfView: FieldOfView);
         return _slices[(axis, slice)] = interaction;
     }
 

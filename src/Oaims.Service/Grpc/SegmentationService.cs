@@ -66,7 +66,7 @@ public sealed class SegmentationService(Sidecar sidecar, ILogger<SegmentationSer
 
     public override Task<SessionInfo> OpenSession(OpenSessionRequest request, ServerCallContext context) =>
         Task.FromResult(Wire.ToWire(sidecar.OpenSession(request.Workspace, request.ImageId, request.TargetClass, request.LeaseSeconds,
-            Wire.FromWire(request.InitialMask, "the initial mask"))));
+            Wire.FromWire(request.InitialMask, "the initial mask"), fieldOfView: request.FieldOfView)));
 
     public override Task<SessionInfo> Heartbeat(HeartbeatRequest request, ServerCallContext context) =>
         Task.FromResult(Wire.ToWire(sidecar.Session(request.SessionId)));

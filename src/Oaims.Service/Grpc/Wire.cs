@@ -88,6 +88,7 @@ public static class Wire
             SessionId = session.Id, Workspace = session.Workspace.Name, ImageId = session.ImageId, TargetClass = session.TargetClass,
             LeaseSeconds = session.LeaseSeconds, ExpiresAt = Timestamp.FromDateTimeOffset(session.ExpiresAt),
             ModelVersion = session.Workspace.Version, ClickCount = session.ClickCount, Committed = session.Committed,
+            FieldOfView = session.FieldOfView,
         };
         info.Dims.Add(session.Dims);
         return info;

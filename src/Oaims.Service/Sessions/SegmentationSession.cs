@@ -52,7 +52,7 @@ public sealed class SegmentationSession : IDisposable
     /// <paramref name="initialMask"/> (an existing segment, already checked by <see cref="ClientMask.Read"/>) or empty.
     /// </summary>
     public SegmentationSession(string id, Workspace workspace, StoredImage image, int targetClass, int leaseSeconds, MemoryBudget budget,
-        ClientMask? initialMask = null)
+        ClientMask? initialMask = null, int fieldOfView = 0)
     {
         var task = workspace.Model.Task;
         if (targetClass < 1 || targetClass >= task.Classes)
@@ -65,7 +65,7 @@ public sealed class SegmentationSession : IDisposable
         try
         {
             // The session keeps only its own copies, not the stored image: evicting that one frees its memory.
-            _volume = new VolumeSession(workspace.Learner, image.Volume); // no torch here: the image is only normalised
+            _volume = new VolumeSession(workspace.Learner, image.Volume, fieldOfView); // no torch here: the image is only normalised
             _sent = new byte[image.Volume.VoxelCount];
             // The client holds this mask already: it is the base its first click's delta changes.
             initialMask?.WriteInto(_volume.Labels, Shape);
@@ -86,6 +86,8 @@ public sealed class SegmentationSession : IDisposable
     public string ImageId { get; }
     public int TargetClass { get; }
     public int LeaseSeconds { get; }
+    /// <summary>Side of the window each slice's first click centres the model on (0: the whole slice).</summary>
+    public int FieldOfView => _volume.FieldOfView;
     public int[] Dims { get; }
     /// <summary>The image's geometry, so a label saved from this session lies where the image does.</summary>
     public double[,] IjkToRas { get; }
