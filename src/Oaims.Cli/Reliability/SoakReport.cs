@@ -22,7 +22,7 @@ public sealed class SoakReport(SoakCommand.Settings settings, string commandLine
 
     public bool Passed =>
         AllCrashes == 0
-        && Malformed is { InternalOrUnknown: 0, Accepted: 0, WeightsUnchanged: true }
+        && Malformed is { InternalOrUnknown: 0, Accepted: 0, WeightsUnchanged: true, DatastoreUnchanged: true }
         && Kills is { } k && k.GoodRestores == k.Cycles.Count && k.Cycles.Count == settings.Kills
         && Annotators is { Failures: 0 }
         && Memory is { WithinBound: true };
@@ -47,9 +47,11 @@ public sealed class SoakReport(SoakCommand.Settings settings, string commandLine
         {
             Line($"## Malformed requests ({m.Outcomes.Count}, seed {settings.Seed})");
             Line();
-            Line($"Every RPC of oaims.v1.Segmentation and oaims.v1.Workspaces ({MalformedRequests.Methods.Count} methods) with wrong, empty, huge, non-ASCII and newline-suffixed names, " +
-                 "overflowing numbers and dims, bad headers, payloads, clicks and paths, and bytes that are no protobuf message. " +
+            Line($"Every RPC of oaims.v1.Segmentation, Workspaces, Propagation and Datastore ({MalformedRequests.Methods.Count} methods; the server has a datastore of two " +
+                 "small NIfTI images, one held by a session) with wrong, empty, huge, non-ASCII and newline-suffixed names and ids, " +
+                 "overflowing numbers and dims, bad headers, payloads, clicks, slices and paths, unknown strategies, absent or held images, and bytes that are no protobuf message. " +
                  $"INTERNAL or UNKNOWN: **{m.InternalOrUnknown}**; wrongly accepted: **{m.Accepted}**; target workspace's weights checksum unchanged: **{(m.WeightsUnchanged ? "yes" : "NO")}**; " +
+                 $"datastore unchanged (no label stored, no image leased): **{(m.DatastoreUnchanged ? "yes" : "NO")}**; " +
                  $"longest status sentence: {m.Outcomes.Max(o => o.Detail.Length)} characters.");
             Line();
             Line("| status | requests |");
