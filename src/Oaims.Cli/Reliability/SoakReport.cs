@@ -71,7 +71,7 @@ public sealed class SoakReport(SoakCommand.Settings settings, string commandLine
                  "(ExportCheckpoint), over and over, while the server is killed with SIGKILL (odd kills at a random moment 0.3-9 s into its run, even kills " +
                  "a random 0-80 ms into a commit, a save or an export, in turn); then the server is started " +
                  "again with the same flags. After each start the workspace must be at the last acknowledged version with the same weights checksum (or at the " +
-                 "version of a commit that was in flight, saved but not yet answered), the saved folder must restore to an acknowledged save and the exported " +
+                 "version of a commit that was in flight, saved but not yet answered, or answered but not yet read back), the saved folder must restore to an acknowledged save and the exported " +
                  "checkpoint must load with its weights hash verified.");
             Line();
             Line($"Restores of the last good state: **{k.GoodRestores}/{k.Cycles.Count}**; mean start-up time {F(k.MeanRestartSeconds, "F1")} s.");
