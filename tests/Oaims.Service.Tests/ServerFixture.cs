@@ -64,15 +64,19 @@ public sealed class ServerFixture : IAsyncLifetime
         (await Server.Sidecar.OnSessionAsync(sessionId, s => s.CopyLabels(), CancellationToken.None)).Value;
 
     /// <summary>After a refused request: the server still answers, a valid click still works, and the weights did not move.</summary>
-    public async Task AssertStillServingAsync(string workspace, string checksumBefore)
+    public Task AssertStillServingAsync(string workspace, string checksumBefore) => AssertStillServingAsync(Client, workspace, checksumBefore);
+
+    /// <summary>The same on any test server, through its client.</summary>
+    public static async Task AssertStillServingAsync(RemoteClient client, string workspace, string checksumBefore)
     {
-        Assert.Equal(checksumBefore, await ChecksumAsync(workspace));
-        var capabilities = await Client.CapabilitiesAsync();
+        Assert.Equal(checksumBefore, (await client.Workspaces.GetWorkspaceAsync(new GetWorkspaceRequest { Workspace = workspace, IncludeChecksum = true })).WeightsChecksum);
+        var capabilities = await client.CapabilitiesAsync();
         Assert.NotEmpty(capabilities.Models);
-        var session = await OpenAsync(workspace, TestImages.Brain2D(seed: 99).Image);
-        var reply = await Client.ClickAsync(session.SessionId, new Click { Axis = 2, I = 16, J = 16, K = 0, Positive = true });
+        var reference = await client.UploadAsync(TestImages.Brain2D(seed: 99).Image, chunkBytes: TestLimits.UploadChunkBytes);
+        var session = await client.OpenSessionAsync(workspace, reference.ImageId, targetClass: 1);
+        var reply = await client.ClickAsync(session.SessionId, new Click { Axis = 2, I = 16, J = 16, K = 0, Positive = true });
         Assert.Equal(1, reply.Summary.ClickCount);
-        await Client.CloseSessionAsync(session.SessionId);
+        await client.CloseSessionAsync(session.SessionId);
     }
 
     public async Task DisposeAsync()

@@ -32,6 +32,7 @@ public sealed class KillDuringWrites(IReadOnlyList<string> serveFlags, string ch
 
     const string SavedPath = "soak/saved", ExportPath = "soak/exported";
     const string Commit = "clicks and commit (PI steps, then the workspace save)";
+    const string ReadingCommitted = "reading the committed state";
     static readonly string[] Writes = [Commit, "SaveCheckpoint", "ExportCheckpoint"];
 
     public async Task<Result> RunAsync(int kills, int seed)
@@ -111,7 +112,7 @@ public sealed class KillDuringWrites(IReadOnlyList<string> serveFlags, string ch
             var reference = await client.UploadAsync(image.Image, cancellation: stop);
             _inFlight = Commit;
             await SimulatedAnnotator.AnnotateAsync(client, workspace, reference.ImageId, image, clicks: 3, commit: true, stop);
-            _inFlight = "reading the committed state";
+            _inFlight = ReadingCommitted;
             await RecordAcknowledgedAsync(client);
 
             _inFlight = "SaveCheckpoint";
@@ -134,10 +135,12 @@ public sealed class KillDuringWrites(IReadOnlyList<string> serveFlags, string ch
     {
         var info = await client.Workspaces.GetWorkspaceAsync(new GetWorkspaceRequest { Workspace = workspace, IncludeChecksum = true });
         bool sameAsAcknowledged = info.ModelVersion == _ackedVersion && info.WeightsChecksum == _ackedChecksum;
-        // A commit whose save finished just before the kill: newer than acknowledged, and only when a commit was in flight.
-        bool commitInFlightLanded = info.ModelVersion > _ackedVersion && _inFlight == Commit;
+        // A commit whose save finished just before the kill: newer than the version last read, and only when a commit was
+        // in flight, or answered with the kill landing before the soak could read its version.
+        bool commitInFlightLanded = info.ModelVersion > _ackedVersion && (_inFlight == Commit || _inFlight == ReadingCommitted);
         string workspaceOutcome = sameAsAcknowledged ? $"workspace at the acknowledged v{info.ModelVersion}, checksum equal"
-            : commitInFlightLanded ? $"workspace at v{info.ModelVersion}, the commit in flight (saved before the kill, not yet acknowledged)"
+            : commitInFlightLanded && _inFlight == Commit ? $"workspace at v{info.ModelVersion}, the commit in flight (saved before the kill, not yet acknowledged)"
+            : commitInFlightLanded ? $"workspace at v{info.ModelVersion}, the commit just answered (the kill came before the soak read its version)"
             : $"WRONG: workspace at v{info.ModelVersion}, acknowledged v{_ackedVersion}";
         if (commitInFlightLanded) await RecordAcknowledgedAsync(client);
 

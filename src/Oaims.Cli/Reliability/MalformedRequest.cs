@@ -42,6 +42,23 @@ public sealed record MalformedTarget(string Workspace, string Model, string Sess
     /// <summary>Optional: a symbolic link under the checkpoint root (relative path), which the server must not follow.</summary>
     public string? SymlinkUnderRoot { get; init; }
 
+    /// <summary>Optional: the server's datastore, to aim Datastore requests (and propagation on a 3D session) at.</summary>
+    public MalformedDatastoreTarget? Datastore { get; init; }
+
+    /// <summary>
+    /// Aims at the server's datastore too: leases its first image to a session of the workspace for an hour (so that no
+    /// other session may open it during the run) and leaves its second free. Needs a datastore of two images or more.
+    /// </summary>
+    public async Task<MalformedTarget> WithDatastoreAsync(CallInvoker invoker, CancellationToken cancellation = default)
+    {
+        var datastore = new Service.V1.Datastore.DatastoreClient(invoker);
+        var images = (await datastore.ListImagesAsync(new ListImagesRequest(), cancellationToken: cancellation)).Images;
+        if (images.Count < 2) throw new InvalidOperationException($"The malformed requests need a datastore of two images or more; this one holds {images.Count}.");
+        var held = await datastore.OpenImageAsync(new OpenImageRequest { Workspace = Workspace, ImageId = images[0].Id, TargetClass = 1, LeaseSeconds = 3600 },
+            cancellationToken: cancellation);
+        return this with { Datastore = new MalformedDatastoreTarget(images[0].Id, images[1].Id, held.Session.SessionId, [.. held.Session.Dims]) };
+    }
+
     /// <summary>Prepares a target through a client: uploads a small phantom with as many channels as the workspace's model takes and opens a session on it.</summary>
     public static async Task<MalformedTarget> OpenAsync(RemoteClient client, string workspace, CancellationToken cancellation = default)
     {
@@ -55,3 +72,9 @@ public sealed record MalformedTarget(string Workspace, string Model, string Sess
         return new MalformedTarget(workspace, info.Model, session.SessionId, session.ImageId, [.. session.Dims], capabilities.Limits.MaxMessageBytes);
     }
 }
+
+/// <summary>
+/// The datastore side of a <see cref="MalformedTarget"/>: an image a session of the target holds (that session, on a 3D
+/// image, also takes the propagation requests) and an image no session holds.
+/// </summary>
+public sealed record MalformedDatastoreTarget(string HeldImageId, string FreeImageId, string HeldSessionId, int[] HeldSessionDims);

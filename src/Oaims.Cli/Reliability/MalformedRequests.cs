@@ -8,16 +8,17 @@ using V1 = Oaims.Service.V1;
 namespace Oaims.Cli.Reliability;
 
 /// <summary>
-/// A deterministic stream of malformed requests over every RPC of oaims.v1.Segmentation and oaims.v1.Workspaces: wrong,
-/// empty, huge, non-ASCII and newline-suffixed names and ids, negative and overflowing numbers, bad image headers and
-/// payloads, bad clicks, bad paths, and raw bytes that are no protobuf message at all. The same seed gives the same
+/// A deterministic stream of malformed requests over every RPC of oaims.v1.Segmentation, Workspaces, Propagation and
+/// Datastore: wrong, empty, huge, non-ASCII and newline-suffixed names and ids, negative and overflowing numbers, bad
+/// image headers and payloads, bad clicks, slices and paths, unknown strategies, images absent or held by another
+/// session, and raw bytes that are no protobuf message at all. The same seed gives the same
 /// requests in the same order. The catalogue of cases is walked in a seeded order and starts again (with fresh random
 /// values) when it runs out, so a few hundred requests cover every RPC and every kind of defect. Used by the tests and
 /// meant for `oaims soak`: every request must be refused with a clear status, and none may change the target.
 /// </summary>
 public sealed class MalformedRequests(MalformedTarget target)
 {
-    static readonly ServiceDescriptor[] Services = [Segmentation.Descriptor, V1.Workspaces.Descriptor];
+    static readonly ServiceDescriptor[] Services = [Segmentation.Descriptor, V1.Workspaces.Descriptor, Propagation.Descriptor, V1.Datastore.Descriptor];
 
     /// <summary>Every RPC the generator covers, as "Service.Method".</summary>
     public static IReadOnlyList<string> Methods { get; } = [.. Services.SelectMany(s => s.Methods).Select(Name)];
@@ -48,6 +49,8 @@ public sealed class MalformedRequests(MalformedTarget target)
         foreach (var request in Masks()) yield return request;
         foreach (var request in WorkspaceRequests(random)) yield return request;
         foreach (var request in Files(random)) yield return request;
+        foreach (var request in Propagations(random)) yield return request;
+        foreach (var request in DatastoreRequests()) yield return request;
     }
 
     IEnumerable<MalformedRequest> Images(Random random)
@@ -142,6 +145,81 @@ public sealed class MalformedRequests(MalformedTarget target)
             yield return Streamed("Segmentation.Commit", $"final_mask: {what}", (i, o) => Seg(i).Commit(commit, o));
         }
     }
+
+    // Propagation from the target's 2D session and, with a datastore, from the held 3D session, each wrong in one way only;
+    // all ask to accept the slice first, so that a check let through would move the weights the run watches.
+    IEnumerable<MalformedRequest> Propagations(Random random)
+    {
+        PropagateRequest Request(string session, int axis, int slice, int maxSlices = 0) =>
+            new() { SessionId = session, Axis = axis, Slice = slice, MaxSlices = maxSlices, AcceptFirst = true };
+        foreach (var (what, id) in Ids(target.SessionId, random))
+            yield return Propagate($"session_id: {what}", Request(id, 2, 0));
+        var sessions = new List<(string Kind, string Id, int[] Dims)> { ("2D session", target.SessionId, target.SessionDims) };
+        if (target.Datastore is { } store) sessions.Add(("3D session", store.HeldSessionId, store.HeldSessionDims));
+        foreach (var (kind, id, d) in sessions)
+        {
+            int axis = d[2] == 1 ? 2 : 0, middle = d[axis] / 2;
+            var cases = new List<(string, PropagateRequest)>
+            {
+                ("axis 3", Request(id, 3, 0)), ("axis -1", Request(id, -1, 0)), ("axis int32 max", Request(id, int.MaxValue, 0)),
+                ("slice -1", Request(id, axis, -1)), ("slice int32 min", Request(id, axis, int.MinValue)), ("slice int32 max", Request(id, axis, int.MaxValue)),
+                ("max_slices -1", Request(id, axis, middle, -1)), ("max_slices int32 min", Request(id, axis, middle, int.MinValue)),
+            };
+            for (int a = d[2] == 1 ? 2 : 0; a < 3; a++)
+                cases.Add(($"slice {d[a]} past the end of axis {a}", Request(id, a, d[a])));
+            if (d[2] == 1)
+            {
+                cases.Add(("axis 0 on a 2D image", Request(id, 0, 0)));
+                cases.Add(("axis 1 on a 2D image", Request(id, 1, 0)));
+            }
+            foreach (var (what, request) in cases)
+                yield return Propagate($"{kind}, {what}", request);
+        }
+    }
+
+    static MalformedRequest Propagate(string what, PropagateRequest request) =>
+        Streamed("Propagation.Propagate", what, (i, o) => new Propagation.PropagationClient(i).Propagate(request, o));
+
+    // The datastore's images: lookups of absent ones, leases with a wrong field next to a free image, the held image, label versions that do not exist.
+    IEnumerable<MalformedRequest> DatastoreRequests()
+    {
+        if (target.Datastore is not { } store) yield break;
+        foreach (var (what, name) in LookupNames(target.Workspace))
+        {
+            yield return Next($"workspace: {what}", new NextImageRequest { Workspace = name, TargetClass = 1 });
+            yield return OpenImage($"workspace: {what}", new OpenImageRequest { Workspace = name, ImageId = store.FreeImageId, TargetClass = 1 });
+        }
+        foreach (var (what, strategy) in NextImageStrategies)
+            yield return Next($"strategy: {what}", new NextImageRequest { Workspace = target.Workspace, Strategy = strategy, TargetClass = 1 });
+        foreach (int targetClass in new[] { 0, -1, 1000, int.MinValue, int.MaxValue })
+        {
+            yield return Next($"target_class {targetClass}", new NextImageRequest { Workspace = target.Workspace, TargetClass = targetClass });
+            yield return OpenImage($"target_class {targetClass}", new OpenImageRequest { Workspace = target.Workspace, ImageId = store.FreeImageId, TargetClass = targetClass });
+        }
+        foreach (int lease in new[] { -1, int.MinValue, int.MaxValue })
+        {
+            yield return Next($"lease_seconds {lease}", new NextImageRequest { Workspace = target.Workspace, TargetClass = 1, LeaseSeconds = lease });
+            yield return OpenImage($"lease_seconds {lease}", new OpenImageRequest { Workspace = target.Workspace, ImageId = store.FreeImageId, TargetClass = 1, LeaseSeconds = lease });
+        }
+        foreach (var (what, id) in DatastoreIds(store.FreeImageId))
+        {
+            yield return OpenImage($"image_id: {what}", new OpenImageRequest { Workspace = target.Workspace, ImageId = id, TargetClass = 1 });
+            yield return Fetch($"image_id: {what}", new FetchImageRequest { ImageId = id });
+        }
+        yield return OpenImage("image_id: an image another session holds", new OpenImageRequest { Workspace = target.Workspace, ImageId = store.HeldImageId, TargetClass = 1 });
+        foreach (long version in new[] { -1, long.MinValue, long.MaxValue, 1 })
+            yield return Fetch($"label_version {version}", new FetchImageRequest { ImageId = store.FreeImageId, Label = true, LabelVersion = version });
+        yield return Fetch("the final label of an unlabelled image", new FetchImageRequest { ImageId = store.FreeImageId, Label = true });
+    }
+
+    static MalformedRequest Next(string what, NextImageRequest request) =>
+        Unary("Datastore.NextImage", what, (i, o) => new V1.Datastore.DatastoreClient(i).NextImageAsync(request, o));
+
+    static MalformedRequest OpenImage(string what, OpenImageRequest request) =>
+        Unary("Datastore.OpenImage", what, (i, o) => new V1.Datastore.DatastoreClient(i).OpenImageAsync(request, o));
+
+    static MalformedRequest Fetch(string what, FetchImageRequest request) =>
+        Streamed("Datastore.FetchImage", what, (i, o) => new V1.Datastore.DatastoreClient(i).FetchImage(request, o));
 
     Click ClickAt(int axis, int? i = null, int? j = null, int? k = null, bool label = true, int? classIndex = null)
     {

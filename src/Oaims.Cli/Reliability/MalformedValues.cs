@@ -30,6 +30,22 @@ public static class MalformedValues
         ("three joined", "pi+mi+tent"), ("an accent", "mí"), ("100 000 characters", new string('s', 100_000)), ("a NUL", "\0"),
     ];
 
+    /// <summary>Next-image strategy names that no strategy has (the empty name would mean "first", so it is not here).</summary>
+    public static IReadOnlyList<(string Case, string Value)> NextImageStrategies { get; } =
+    [
+        ("unknown", "best"), ("a trailing newline", "first\n"), ("a leading space", " random"), ("two joined by a comma", "first,random"),
+        ("an underscore for the hyphen", "least_confident"), ("an accent", "fírst"), ("100 000 characters", new string('s', 100_000)), ("a NUL", "\0"),
+    ];
+
+    /// <summary>Datastore image ids (a file name without its extension) that name no image of the datastore, built around an existing one.</summary>
+    public static IReadOnlyList<(string Case, string Value)> DatastoreIds(string existing) =>
+    [
+        ("empty", ""), ("well-formed but unknown", "no-such-image-0"), ("the file name, not the id", existing + ".nii.gz"),
+        ("uppercase", existing.ToUpperInvariant() is var upper && upper != existing ? upper : existing + "X"), ("a trailing newline", existing + "\n"),
+        ("a leading space", " " + existing), ("a NUL inside", existing + "\0"), ("a parent path", "../" + existing), ("a path into the labels", "labels/final/" + existing),
+        ("absolute", "/etc/passwd"), ("100 000 characters", new string('i', 100_000)), ("non-ASCII letters", "größe-名前"), ("a right-to-left override", "\u202E" + existing),
+    ];
+
     /// <summary>Ids of the given length in lowercase hex (sessions: 32, images: 64), each malformed or unknown.</summary>
     public static IReadOnlyList<(string Case, string Value)> Ids(string existing, Random random)
     {

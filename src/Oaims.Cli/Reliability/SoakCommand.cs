@@ -52,7 +52,8 @@ public static class SoakCommand
                 ["--models", Path.GetFullPath(settings.Models), "--checkpoints", Path.Combine(root, name), "--log-level", "Error", .. more];
 
             Console.Error.WriteLine($"soak: {settings.Malformed} malformed requests");
-            await using (var server = await ServerProcess.StartAsync(Flags("malformed")))
+            string datastore = WriteDatastore(Path.Combine(root, "datastore"));
+            await using (var server = await ServerProcess.StartAsync(Flags("malformed", "--datastore", datastore)))
                 report.Malformed = await SendMalformedAsync(server, settings, Path.Combine(root, "malformed"));
 
             Console.Error.WriteLine($"soak: {settings.Kills} kills during commits, saves and exports");
@@ -84,7 +85,17 @@ public static class SoakCommand
         return report.Passed ? 0 : 1;
     }
 
-    // Malformed requests aimed at a real workspace and an open session; the workspace's weights must not move.
+    // Two small 3D phantoms as NIfTI files: a datastore for the Datastore and Propagation requests to aim at.
+    static string WriteDatastore(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        for (int n = 0; n < 2; n++)
+            VolumeIO.Write(Phantom.Generate3D(48, 48, 8, seed: n).Image, Path.Combine(folder, $"case{n}.nii.gz"), Imaging.VoxelType.Int16);
+        return folder;
+    }
+
+    // Malformed requests aimed at a real workspace, an open session and the datastore; the workspace's weights must not
+    // move, and no label may be stored nor image leased by a refused request.
     static async Task<MalformedSummary> SendMalformedAsync(ServerProcess server, Settings settings, string checkpointRoot)
     {
         using var client = new RemoteClient(server.Address);
@@ -93,14 +104,17 @@ public static class SoakCommand
         Directory.CreateDirectory(checkpointRoot);
         File.WriteAllText(Path.Combine(checkpointRoot, "a-file"), "not a checkpoint");
         File.CreateSymbolicLink(Path.Combine(checkpointRoot, "a-link"), Path.GetTempPath());
-        var target = await MalformedTarget.OpenAsync(client, workspace) with { FileUnderRoot = "a-file", SymlinkUnderRoot = "a-link" };
-        string before = await ChecksumAsync(client, workspace);
         using var channel = GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions { MaxSendMessageSize = null, MaxReceiveMessageSize = null });
+        var target = await (await MalformedTarget.OpenAsync(client, workspace) with { FileUnderRoot = "a-file", SymlinkUnderRoot = "a-link" })
+            .WithDatastoreAsync(channel.CreateCallInvoker());
+        string before = await ChecksumAsync(client, workspace);
         var outcomes = new List<MalformedOutcome>();
         foreach (var request in new MalformedRequests(target).Generate(settings.Malformed, settings.Seed))
             outcomes.Add(await request.RunAsync(channel.CreateCallInvoker(), TimeSpan.FromSeconds(30)));
         string after = await ChecksumAsync(client, workspace);
-        return new MalformedSummary(outcomes, before == after, server.HasExited);
+        var images = (await new Datastore.DatastoreClient(channel).ListImagesAsync(new ListImagesRequest())).Images;
+        bool datastoreUnchanged = images.All(i => i.LabelVersions == 0 && i.Status == (i.Id == target.Datastore!.HeldImageId ? DatastoreImageStatus.Leased : DatastoreImageStatus.Unlabelled));
+        return new MalformedSummary(outcomes, before == after, datastoreUnchanged, server.HasExited);
     }
 
     static async Task<string> ChecksumAsync(RemoteClient client, string workspace) =>
@@ -108,7 +122,8 @@ public static class SoakCommand
 }
 
 /// <summary>What the malformed requests got back, and whether the target stayed as it was.</summary>
-public sealed record MalformedSummary(IReadOnlyList<MalformedOutcome> Outcomes, bool WeightsUnchanged, bool ServerDied)
+/// <param name="DatastoreUnchanged">No label stored in the datastore and no image leased but the one the target holds.</param>
+public sealed record MalformedSummary(IReadOnlyList<MalformedOutcome> Outcomes, bool WeightsUnchanged, bool DatastoreUnchanged, bool ServerDied)
 {
     public int InternalOrUnknown => Outcomes.Count(o => o.Code is StatusCode.Internal or StatusCode.Unknown);
     public int Accepted => Outcomes.Count(o => o.Code == StatusCode.OK);

@@ -22,7 +22,7 @@ public sealed class SoakReport(SoakCommand.Settings settings, string commandLine
 
     public bool Passed =>
         AllCrashes == 0
-        && Malformed is { InternalOrUnknown: 0, Accepted: 0, WeightsUnchanged: true }
+        && Malformed is { InternalOrUnknown: 0, Accepted: 0, WeightsUnchanged: true, DatastoreUnchanged: true }
         && Kills is { } k && k.GoodRestores == k.Cycles.Count && k.Cycles.Count == settings.Kills
         && Annotators is { Failures: 0 }
         && Memory is { WithinBound: true };
@@ -47,9 +47,11 @@ public sealed class SoakReport(SoakCommand.Settings settings, string commandLine
         {
             Line($"## Malformed requests ({m.Outcomes.Count}, seed {settings.Seed})");
             Line();
-            Line($"Every RPC of oaims.v1.Segmentation and oaims.v1.Workspaces ({MalformedRequests.Methods.Count} methods) with wrong, empty, huge, non-ASCII and newline-suffixed names, " +
-                 "overflowing numbers and dims, bad headers, payloads, clicks and paths, and bytes that are no protobuf message. " +
+            Line($"Every RPC of oaims.v1.Segmentation, Workspaces, Propagation and Datastore ({MalformedRequests.Methods.Count} methods; the server has a datastore of two " +
+                 "small NIfTI images, one held by a session) with wrong, empty, huge, non-ASCII and newline-suffixed names and ids, " +
+                 "overflowing numbers and dims, bad headers, payloads, clicks, slices and paths, unknown strategies, absent or held images, and bytes that are no protobuf message. " +
                  $"INTERNAL or UNKNOWN: **{m.InternalOrUnknown}**; wrongly accepted: **{m.Accepted}**; target workspace's weights checksum unchanged: **{(m.WeightsUnchanged ? "yes" : "NO")}**; " +
+                 $"datastore unchanged (no label stored, no image leased): **{(m.DatastoreUnchanged ? "yes" : "NO")}**; " +
                  $"longest status sentence: {m.Outcomes.Max(o => o.Detail.Length)} characters.");
             Line();
             Line("| status | requests |");
@@ -69,7 +71,7 @@ public sealed class SoakReport(SoakCommand.Settings settings, string commandLine
                  "(ExportCheckpoint), over and over, while the server is killed with SIGKILL (odd kills at a random moment 0.3-9 s into its run, even kills " +
                  "a random 0-80 ms into a commit, a save or an export, in turn); then the server is started " +
                  "again with the same flags. After each start the workspace must be at the last acknowledged version with the same weights checksum (or at the " +
-                 "version of a commit that was in flight, saved but not yet answered), the saved folder must restore to an acknowledged save and the exported " +
+                 "version of a commit that was in flight, saved but not yet answered, or answered but not yet read back), the saved folder must restore to an acknowledged save and the exported " +
                  "checkpoint must load with its weights hash verified.");
             Line();
             Line($"Restores of the last good state: **{k.GoodRestores}/{k.Cycles.Count}**; mean start-up time {F(k.MeanRestartSeconds, "F1")} s.");
