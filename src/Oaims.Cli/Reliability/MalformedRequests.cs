@@ -71,6 +71,9 @@ public sealed class MalformedRequests(MalformedTarget target)
             yield return Open($"target_class {targetClass}", target.Workspace, target.ImageId, targetClass, 0);
         foreach (int lease in new[] { -1, int.MinValue, int.MaxValue })
             yield return Open($"lease_seconds {lease}", target.Workspace, target.ImageId, 1, lease);
+        foreach (int side in new[] { -1, int.MinValue })
+            yield return Unary("Segmentation.OpenSession", $"field_of_view {side}", (i, o) => Seg(i).OpenSessionAsync(
+                new OpenSessionRequest { Workspace = target.Workspace, ImageId = target.ImageId, TargetClass = 1, FieldOfView = side }, o));
 
         foreach (var (what, id) in Ids(target.SessionId, random))
         {
