@@ -221,7 +221,8 @@ class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         self.ui.uploadProgressBar.value = 0
         self.ui.stepsTextEdit.plainText = ""
         self.ui.statusLabel.text = "Uploading (only the first time this volume is used)…"
-        self.logic.start(volume, segmentation, segmentId, self._currentWorkspace(), from_segment=fromSegment)
+        self.logic.start(volume, segmentation, segmentId, self._currentWorkspace(), from_segment=fromSegment,
+                         field_of_view=int(self.ui.fieldOfViewSpinBox.value))
 
     def onResetModel(self):
         workspace = self._currentWorkspace()

@@ -46,9 +46,10 @@ class FakeClient:
             progress(payload.nbytes, payload.nbytes)
         return ImageRef(payload.fingerprint, payload.dims, payload.channels, len(self.uploads) > 1, payload.nbytes, name)
 
-    def open_session(self, image, workspace, target_class=1, initial_mask=None):
+    def open_session(self, image, workspace, target_class=1, initial_mask=None, field_of_view=0):
         self._called()
         session = FakeSession(self, image.image_id, workspace, target_class, self.uploads[-1].dims)
+        session.field_of_view = field_of_view
         if initial_mask is not None:
             session.initial_mask = initial_mask.copy()
             session.mask = initial_mask.copy()
@@ -89,6 +90,7 @@ class FakeSession:
         self.committed = False
         self.closed = False
         self.initial_mask = None  # as open_session received it
+        self.field_of_view = 0  # as open_session received it
         self.final_mask = None  # (final_mask, base) as commit received them
 
     @property

@@ -635,6 +635,26 @@ class ComboBox(Widget):
         return self._items[self._index] if self._index >= 0 else ""
 
 
+class SpinBox(Widget):
+    """QSpinBox as PythonQt shows its Q_PROPERTYs (Qt 5: minimum, maximum, value, suffix; specialValueText from
+    QAbstractSpinBox): setting `value` clamps it to [minimum, maximum] as QSpinBox::setValue does."""
+
+    _settable = Widget._settable + ("minimum", "maximum", "suffix", "specialValueText")
+
+    def __init__(self, name=""):
+        super().__init__(name)
+        self.minimum, self.maximum, self.suffix, self.specialValueText = 0, 99, "", ""  # QSpinBox's defaults
+        self._value = 0
+
+    @property
+    def value(self):
+        return self._value
+
+    @value.setter
+    def value(self, value):
+        self._value = max(self.minimum, min(self.maximum, int(value)))
+
+
 class ProgressBar(Widget):
     _settable = Widget._settable + ("value",)
 
@@ -743,7 +763,7 @@ class SegmentEditorWidget(MRMLWidget):
 
 
 WIDGETS = {"QLabel": Label, "QLineEdit": LineEdit, "QPushButton": PushButton, "QCheckBox": CheckBox,
-           "ctkPathLineEdit": PathLineEdit, "QComboBox": ComboBox, "QProgressBar": ProgressBar,
+           "ctkPathLineEdit": PathLineEdit, "QComboBox": ComboBox, "QProgressBar": ProgressBar, "QSpinBox": SpinBox,
            "QPlainTextEdit": PlainTextEdit, "ctkCollapsibleButton": CollapsibleButton, "qMRMLWidget": MRMLWidget,
            "qMRMLNodeComboBox": NodeComboBox, "qMRMLSegmentSelectorWidget": SegmentSelector,
            "qMRMLSegmentEditorWidget": SegmentEditorWidget}
@@ -1032,6 +1052,10 @@ class FakeUtil(Strict):
                     widget._checkable = prop.find("bool").text == "true"
                 if prop.get("name") == "checked":
                     widget._checked = prop.find("bool").text == "true"
+                if prop.get("name") in ("minimum", "maximum", "value"):
+                    setattr(widget, prop.get("name"), int(prop.find("number").text))
+                if prop.get("name") in ("suffix", "specialValueText"):
+                    setattr(widget, prop.get("name"), prop.find("string").text)
             children[element.get("name")] = widget
         top._children = children
         return top

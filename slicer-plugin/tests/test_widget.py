@@ -281,6 +281,17 @@ def test_start_on_a_segment_with_voxels_starts_the_server_from_them_unless_untic
     assert "voxels are kept" in widget.ui.statusLabel.text
 
 
+def test_the_field_of_view_set_in_the_panel_goes_with_the_session_and_whole_slice_is_the_default(fake, widget, server):
+    node = in_session(fake, widget)
+    assert server.sessions[-1].field_of_view == 0
+    assert widget.ui.fieldOfViewSpinBox.specialValueText == "whole slice"  # what the panel shows at 0
+    widget.ui.fieldOfViewSpinBox.value = 250
+    widget.ui.volumeSelector.setCurrentNode(node)
+    widget.ui.startButton.click()
+    pump(widget)
+    assert server.sessions[-1].field_of_view == 250
+
+
 def test_cleanup_retires_the_shortcuts_so_a_reload_leaves_none_behind(fake, widget):
     widget.enter()
     widget.cleanup()

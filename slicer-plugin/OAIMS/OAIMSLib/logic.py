@@ -166,13 +166,14 @@ class OAIMSLogic:
     # --- a volume ---------------------------------------------------------------------------------------------
 
     def start(self, volume_node, segmentation_node=None, segment_id: str = "", workspace: str = "", target_class: int = 1,
-              from_segment: bool = False):
+              from_segment: bool = False, field_of_view: int = 0):
         """Uploads the volume (free when the server already has it) and opens a session; on_session_started follows.
 
         The chosen segment is kept as it is: clicks replace it only inside the boxes their masks change. With
         `from_segment`, its voxels also travel as the session's first mask, so the server starts from them (the base
         its clicks change, and what it learns from at Accept). With no segmentation or segment chosen, one is
-        created. Nothing of the user's scene is moved."""
+        created. Nothing of the user's scene is moved. `field_of_view` (pixels, 0 = the whole slice): each slice's first
+        click centres a square the model works in (OpenSession.field_of_view)."""
         try:
             self._require_client()
             volumes.check(volume_node)
@@ -195,9 +196,7 @@ class OAIMSLogic:
 
         def job(ctx):
             image = client.upload(payload, name=name, progress=lambda sent, total: ctx.post(self._notify, "upload_progress", sent, total))
-            if initial is None:
-                return image, client.open_session(image, workspace, target_class)
-            return image, client.open_session(image, workspace, target_class, initial_mask=initial)
+            return image, client.open_session(image, workspace, target_class, initial_mask=initial, field_of_view=field_of_view)
 
         def done(result):
             work.image, work.session = result
