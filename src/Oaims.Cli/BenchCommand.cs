@@ -87,14 +87,8 @@ public static class BenchCommand
     {
         using var input = torch.zeros(1, config.InputChannels, side, side, device: network.Device);
         using var noGrad = torch.no_grad();
-        var times = new List<double>();
-        for (int n = 0; n < repeats + 3; n++)
-        {
-            var clock = Stopwatch.StartNew();
-            using (var logits = network.forward(input)) { }
-            if (n >= 3) times.Add(clock.Elapsed.TotalMilliseconds);
-        }
-        return (StepReport.Median(times.Order().ToArray()), config.ForwardFlops(side));
+        double median = BenchComparisons.Median(repeats, () => { using var logits = network.forward(input); }, warmUps: 3);
+        return (median, config.ForwardFlops(side));
     }
 }
 

@@ -99,9 +99,10 @@ public static class BenchComparisons
         return (JsonNode.Parse(output.Result), null);
     }
 
-    static double Median(int repeats, Action work)
+    /// <summary>Median milliseconds of <paramref name="work"/> over <paramref name="repeats"/> runs after <paramref name="warmUps"/> untimed ones.</summary>
+    internal static double Median(int repeats, Action work, int warmUps = 2) // 2: as the Python side does
     {
-        work(); work(); // warm-up, as the Python side does
+        for (int n = 0; n < warmUps; n++) work();
         var times = new List<double>();
         for (int n = 0; n < repeats; n++)
         {

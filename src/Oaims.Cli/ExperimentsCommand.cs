@@ -113,13 +113,19 @@ public static class ExperimentsCommand
             return AdaptationStrategies.DefaultLearningRate(strategy, task);
         }
 
-        (StreamResult Stream, long Version, OnlineLearner Learner) Stream(string model, string strategy, double? rate, IReadOnlyList<SliceSample> samples, int clicks, string label,
-                                                                         AdaptationSettings? settings = null, ScoredStructures? scored = null, int fieldOfView = 0)
+        /// <summary>A learner on a fresh copy of the named model (recorded in the run's provenance).</summary>
+        OnlineLearner NewLearner(string model, string strategy, double? rate, AdaptationSettings? settings = null)
         {
             string folder = ModelCatalog.Resolve(model);
             _provenance.AddModel(model, folder);
             var (network, card) = Checkpoint.Load(folder);
-            var learner = new OnlineLearner(network, card, strategy, rate, settings: settings);
+            return new OnlineLearner(network, card, strategy, rate, settings: settings);
+        }
+
+        (StreamResult Stream, long Version, OnlineLearner Learner) Stream(string model, string strategy, double? rate, IReadOnlyList<SliceSample> samples, int clicks, string label,
+                                                                         AdaptationSettings? settings = null, ScoredStructures? scored = null, int fieldOfView = 0)
+        {
+            var learner = NewLearner(model, strategy, rate, settings);
             var stream = OnlineStream.Run(learner, samples, clicks, (n, r) =>
             {
                 if (n % 10 == 0 || n == samples.Count) Console.Error.WriteLine($"  {label} [{n}/{samples.Count}] Dice@1 {r.DicePerClick[0][0]:F3}");
@@ -314,10 +320,7 @@ public static class ExperimentsCommand
             {
                 VolumeResult Run(PropagationSeeding? seeding)
                 {
-                    string folder = ModelCatalog.Resolve("brain-flair");
-                    _provenance.AddModel("brain-flair", folder);
-                    var (network, card) = Checkpoint.Load(folder);
-                    using var learner = new OnlineLearner(network, card, strategy, strategy == "none" ? null : rate);
+                    using var learner = NewLearner("brain-flair", strategy, strategy == "none" ? null : rate);
                     Console.Error.WriteLine($"  volume protocol, {strategy}, {(seeding is null ? "slice by slice" : "propagation")}");
                     return VolumeProtocol.Run(learner, BrainProtocol.UnseenCase, image, truth, clicks, seeding);
                 }
@@ -415,12 +418,8 @@ public static class ExperimentsCommand
         {
             double MeanTrainDisc(string folder)
             {
-                string manifest = Path.Combine(folder, "manifest.csv");
-                _provenance.Data.Add(manifest);
-                var lines = File.ReadAllLines(manifest);
-                var header = lines[0].Split(',');
-                int split = Array.IndexOf(header, "split"), disc = Array.IndexOf(header, "disc_px");
-                return lines.Skip(1).Select(l => l.Split(',')).Where(f => f[split] == "train").Average(f => double.Parse(f[disc], System.Globalization.CultureInfo.InvariantCulture));
+                _provenance.Data.Add(Path.Combine(folder, "manifest.csv"));
+                return FundusImages.MeanDiscPixels(folder, "train");
             }
             return (int)Math.Round(512 * Math.Sqrt(MeanTrainDisc(DrionsDb) / MeanTrainDisc(Drishti)));
         }

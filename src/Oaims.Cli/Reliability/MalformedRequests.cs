@@ -72,8 +72,7 @@ public sealed class MalformedRequests(MalformedTarget target)
         foreach (int lease in new[] { -1, int.MinValue, int.MaxValue })
             yield return Open($"lease_seconds {lease}", target.Workspace, target.ImageId, 1, lease);
         foreach (int side in new[] { -1, int.MinValue })
-            yield return Unary("Segmentation.OpenSession", $"field_of_view {side}", (i, o) => Seg(i).OpenSessionAsync(
-                new OpenSessionRequest { Workspace = target.Workspace, ImageId = target.ImageId, TargetClass = 1, FieldOfView = side }, o));
+            yield return Open($"field_of_view {side}", target.Workspace, target.ImageId, 1, 0, side);
 
         foreach (var (what, id) in Ids(target.SessionId, random))
         {
@@ -90,9 +89,9 @@ public sealed class MalformedRequests(MalformedTarget target)
                 (i, o) => Seg(i).GetMask(new GetMaskRequest { SessionId = target.SessionId, MaxVoxelsPerChunk = chunk }, o));
     }
 
-    MalformedRequest Open(string what, string workspace, string imageId, int targetClass, int lease) =>
+    MalformedRequest Open(string what, string workspace, string imageId, int targetClass, int lease, int fieldOfView = 0) =>
         Unary("Segmentation.OpenSession", what, (i, o) => Seg(i).OpenSessionAsync(
-            new OpenSessionRequest { Workspace = workspace, ImageId = imageId, TargetClass = targetClass, LeaseSeconds = lease }, o));
+            new OpenSessionRequest { Workspace = workspace, ImageId = imageId, TargetClass = targetClass, LeaseSeconds = lease, FieldOfView = fieldOfView }, o));
 
     // Clicks on the real session, each wrong in one way only (the other coordinates in the middle of the image).
     IEnumerable<MalformedRequest> Clicks()

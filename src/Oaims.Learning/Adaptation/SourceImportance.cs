@@ -52,12 +52,7 @@ public static class SourceImportance
 
     public static void Save(string folder, InteractiveUNet network, IReadOnlyList<Tensor> importance)
     {
-        var names = network.named_parameters().Select(p => p.name).ToList();
-        var entries = names.Zip(importance, (name, value) =>
-        {
-            using var host = value.detach().cpu().contiguous();
-            return new Safetensors.Entry(name, host.shape, host.data<float>().ToArray());
-        }).ToList();
+        var entries = network.named_parameters().Select(p => p.name).Zip(importance, Checkpoint.Entry).ToList();
         AtomicFile.WriteAllBytes(Path.Combine(folder, FileName), Safetensors.Serialize(entries));
     }
 

@@ -72,13 +72,14 @@ public static class Checkpoint
         return (network, card);
     }
 
-    public static IEnumerable<Safetensors.Entry> StateEntries(InteractiveUNet network)
+    public static IEnumerable<Safetensors.Entry> StateEntries(InteractiveUNet network) =>
+        network.state_dict().Select(pair => Entry(pair.Key, pair.Value));
+
+    /// <summary>One named tensor as a safetensors entry (copied to the host, row-major float32).</summary>
+    public static Safetensors.Entry Entry(string name, Tensor value)
     {
-        foreach (var (name, value) in network.state_dict())
-        {
-            using var host = value.detach().cpu().contiguous();
-            yield return new Safetensors.Entry(name, host.shape, host.data<float>().ToArray());
-        }
+        using var host = value.detach().cpu().contiguous();
+        return new Safetensors.Entry(name, host.shape, host.data<float>().ToArray());
     }
 
     /// <summary>Copies named tensors into the network; every parameter must be present with its exact shape.</summary>

@@ -57,7 +57,7 @@ public sealed class VolumeProposer
         using var scope = NewDisposeScope();
         var (width, height) = VolumeSlices.SliceShape(normalised.Dims, SliceAxis);
         var fitting = InputFitting.For(_task, width, height);
-        var device = _network.parameters().First().device;
+        var device = _network.Device;
         if (fitting.IsPadOrCrop)
         {
             // The guidance maps of no clicks are zeros: the buffer's own.
