@@ -11,8 +11,8 @@ public class AdaptationSettingsTests
     [Fact]
     public void VariantTextReadsBackToTheSameSettings()
     {
-        var settings = AdaptationSettings.Parse("mi-decay, l2sp=0.5,anchors=newest,stage2=real,ewc=2");
-        Assert.Equal(new AdaptationSettings(AnchorAllClicks: false, RealClicksInStage2: true, SourceAnchor: 0.5, MiRateDecay: true, Consolidation: 2), settings);
+        var settings = AdaptationSettings.Parse("mi-decay, l2sp=0.5,anchors=newest,stage2=real,ewc=2,adam-eps=1e-4");
+        Assert.Equal(new AdaptationSettings(AnchorAllClicks: false, RealClicksInStage2: true, SourceAnchor: 0.5, MiRateDecay: true, Consolidation: 2, AdamEpsilon: 1e-4), settings);
         Assert.Equal(settings, AdaptationSettings.Parse(settings.ToString()));
         Assert.Equal(AdaptationSettings.Default, AdaptationSettings.Parse("default"));
         Assert.Equal(AdaptationSettings.Default, AdaptationSettings.Parse(null));
@@ -24,6 +24,7 @@ public class AdaptationSettingsTests
     [InlineData("l2sp=-1")]
     [InlineData("l2sp=NaN")]
     [InlineData("ewc=-0.5")]
+    [InlineData("adam-eps=0")]
     [InlineData("warp-speed")]
     public void UnknownOrInvalidVariantsAreRefusedWithTheListOfKnownOnes(string text)
     {
@@ -93,6 +94,16 @@ public class AdaptationSettingsTests
         double free = DistanceFromSourceAfterOneCommit(AdaptationSettings.Default);
         double anchored = DistanceFromSourceAfterOneCommit(new AdaptationSettings(SourceAnchor: 1e4));
         Assert.True(anchored < free, $"an anchored commit should drift less from the source: {anchored} vs {free}");
+    }
+
+    [Fact]
+    public void ALargerAdamEpsilonDampsTheStepsOfWeightsWithSmallGradients()
+    {
+        // At Adam's usual epsilon a first step moves a weight by about the rate whatever its gradient; an epsilon far above
+        // the gradients turns the step into a small gradient step.
+        double usual = DistanceFromSourceAfterOneCommit(AdaptationSettings.Default);
+        double damped = DistanceFromSourceAfterOneCommit(new AdaptationSettings(AdamEpsilon: 10));
+        Assert.True(damped < usual / 100, $"an epsilon of 10 should nearly stop the drift: {damped} vs {usual}");
     }
 
     [Fact]

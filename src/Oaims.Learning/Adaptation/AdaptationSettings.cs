@@ -14,13 +14,19 @@ namespace Oaims.Learning.Adaptation;
 /// <param name="MiRateDecay">MI's rate shrinks within an image as 1/(clicks - 1): later clicks move the weights less.</param>
 /// <param name="Consolidation">EWC weight: each step also pulls the weights towards the source's, each in proportion to its
 /// importance on the source domain (<see cref="SourceImportance"/>, stored with the checkpoint; 0 = off).</param>
+/// <param name="AdamEpsilon">Adam's epsilon. Adam moves every weight by about the rate whatever its gradient's size; a larger
+/// epsilon damps the steps of weights whose gradients are smaller than it, so weights the target barely needs stay
+/// where the source put them.</param>
 public sealed record AdaptationSettings(bool AnchorAllClicks = true, bool RealClicksInStage2 = false, double SourceAnchor = 0, bool MiRateDecay = false,
-                                        double Consolidation = 0)
+                                        double Consolidation = 0, double AdamEpsilon = AdaptationSettings.DefaultAdamEpsilon)
 {
     public static AdaptationSettings Default { get; } = new();
 
+    /// <summary>Adam's usual epsilon (the method's optimizer, unchanged).</summary>
+    public const double DefaultAdamEpsilon = 1e-8;
+
     /// <summary>The settings' names as `--variant` takes them.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["anchors=all|newest", "stage2=real|synthetic", "l2sp=WEIGHT", "mi-decay", "ewc=WEIGHT"];
+    public static IReadOnlyList<string> Names { get; } = ["anchors=all|newest", "stage2=real|synthetic", "l2sp=WEIGHT", "mi-decay", "ewc=WEIGHT", "adam-eps=VALUE"];
 
     /// <summary>Reads "anchors=newest,stage2=real,l2sp=0.01,mi-decay" (any subset, any order, each on top of the defaults; "default" or empty = the defaults).</summary>
     public static AdaptationSettings Parse(string? text)
@@ -41,6 +47,8 @@ public sealed record AdaptationSettings(bool AnchorAllClicks = true, bool RealCl
                 ("mi-decay", "") => settings with { MiRateDecay = true },
                 ("ewc", _) when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double weight) && weight >= 0 && double.IsFinite(weight)
                     => settings with { Consolidation = weight },
+                ("adam-eps", _) when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double epsilon) && epsilon > 0 && double.IsFinite(epsilon)
+                    => settings with { AdamEpsilon = epsilon },
                 _ => throw new ArgumentException($"Unknown adaptation variant '{part}': use {string.Join(", ", Names)} (comma-separated)."),
             };
         }
@@ -56,6 +64,7 @@ public sealed record AdaptationSettings(bool AnchorAllClicks = true, bool RealCl
         if (SourceAnchor > 0) parts.Add("l2sp=" + SourceAnchor.ToString("G", CultureInfo.InvariantCulture));
         if (MiRateDecay) parts.Add("mi-decay");
         if (Consolidation > 0) parts.Add("ewc=" + Consolidation.ToString("G", CultureInfo.InvariantCulture));
+        if (AdamEpsilon != DefaultAdamEpsilon) parts.Add("adam-eps=" + AdamEpsilon.ToString("G", CultureInfo.InvariantCulture));
         return parts.Count == 0 ? "default" : string.Join(",", parts);
     }
 }

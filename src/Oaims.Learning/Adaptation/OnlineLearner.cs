@@ -104,7 +104,7 @@ public sealed class OnlineLearner : IDisposable
         _snapshotCapacityBytes = snapshotCapacityBytes;
         network.eval(); // no dropout/BatchNorm: train and eval behave the same, eval is just explicit
         _parameters = network.parameters().ToList();
-        _optimizer = optim.Adam(_parameters, LearningRate);
+        _optimizer = optim.Adam(_parameters, LearningRate, eps: Settings.AdamEpsilon);
         _source = LearnerSnapshot.Capture(_parameters, _optimizer);
         _history.Add(new ModelVersion(0, "source", null, null, DateTimeOffset.UtcNow));
     }
