@@ -38,7 +38,10 @@ public static class ResultsPage
         if (Load("drions") is { } drions) RowsSection(page, "Fundus on another camera (DRIONS-DB, disc)", drions, folder, "drions");
         if (Load("variants") is { } variants) RowsSection(page, "Choices inside MI and PI (tuning stream; the defaults are the kept ones)", variants, folder, "variants",
             "Each row switches one choice against the defaults (AdaptationSettings); an alternative is kept only when it raises the mean Dice over clicks 1..10 here: " +
-            string.Join(", ", variants["rows"]!.AsObject().Select(kv => $"{kv.Key} {F(kv.Value!["mean_dice_over_clicks"])}")) + ".");
+            string.Join(", ", variants["rows"]!.AsObject().Select(kv => $"{kv.Key} {F(kv.Value!["mean_dice_over_clicks"])}")) + ". " +
+            (variants["rows"]!.AsObject().First().Value!["source_validation_after"] is null ? "" :
+                "What each leaves of the source (FLAIR validation Dice@5 of the adapted model, frozen): " +
+                string.Join(", ", variants["rows"]!.AsObject().Select(kv => $"{kv.Key} {F(kv.Value!["source_validation_after"]?["dice_at"]?["5"])}")) + "."));
         if (Load("brain") is { } costs) CostSection(page, costs);
         // Checks made outside `oaims experiments` (a test against the real server that prints its figures) keep their
         // own page under results/, with their command and commit; the page carries them so a rebuild never drops them.

@@ -73,4 +73,31 @@ public sealed class ResultsPageTests : IDisposable
         string page = File.ReadAllText(Path.Combine(_folder, "results.md"));
         Assert.Contains("with uncommitted changes; brain-flair weights SHA-256 `0123456789ab`; data manifest SHA-256 `fedcba987654` (8 files)", page);
     }
+
+    [Fact]
+    public void The_variants_section_lists_what_each_choice_leaves_of_the_source()
+    {
+        // A variants section built from a committed section's rows (the row format is shared), each row with its retention.
+        string results = CopyCommittedResults();
+        var order = JsonNode.Parse(File.ReadAllText(Path.Combine(results, "order.json")))!.AsObject();
+        var row = order["rows"]!.AsObject().First().Value!;
+        var rows = new JsonObject();
+        foreach (var (variant, mean, retained) in new[] { ("default", 0.781, 0.583), ("l2sp=1", 0.703, 0.899) })
+        {
+            var copy = row.DeepClone().AsObject();
+            copy["mean_dice_over_clicks"] = mean;
+            var after = row.DeepClone().AsObject();
+            after["dice_at"]!["5"] = retained;
+            copy["source_validation_after"] = after;
+            rows[variant] = copy;
+        }
+        order["rows"] = rows;
+        File.WriteAllText(Path.Combine(results, "variants.json"), order.ToJsonString());
+
+        ResultsPage.Write(_folder);
+
+        string page = File.ReadAllText(Path.Combine(_folder, "results.md"));
+        Assert.Contains("here: default 0.781, l2sp=1 0.703.", page);
+        Assert.Contains("What each leaves of the source (FLAIR validation Dice@5 of the adapted model, frozen): default 0.583, l2sp=1 0.899.", page);
+    }
 }
