@@ -73,6 +73,7 @@ class Client:
         self._token = token
         self._host = host
         self._tls = tls
+        self._fast_path_unreachable = False
         self._metadata = (("authorization", f"Bearer {token}"),) if token else ()
         self._segmentation = segmentation_pb2_grpc.SegmentationStub(channel)
         self._workspaces = workspaces_pb2_grpc.WorkspacesStub(channel)
@@ -175,9 +176,12 @@ class Client:
         header = seg.ImageHeader(dims=list(payload.dims), channels=payload.channels, voxel_type=payload.voxel_type,
                                  ijk_to_ras=list(payload.ijk_to_ras), fingerprint=fingerprint, name=name)
         if port:
-            reply = http_upload.post_image(self._host, port, header, payload.data, self._token, self._tls, STREAM_TIMEOUT_S,
-                                           progress, chunk_bytes)
-            return dataclasses.replace(_image_ref(reply), reorientation=payload.reorientation)
+            try:
+                reply = http_upload.post_image(self._host, port, header, payload.data, self._token, self._tls, STREAM_TIMEOUT_S,
+                                               progress, chunk_bytes)
+                return dataclasses.replace(_image_ref(reply), reorientation=payload.reorientation)
+            except http_upload.Unreachable:
+                self._fast_path_unreachable = True  # gRPC reaches the server but this port does not: gRPC from now on
         size = chunk_bytes or self._chunk_bytes()
 
         def requests():
@@ -193,8 +197,9 @@ class Client:
         return dataclasses.replace(_image_ref(reply), reorientation=payload.reorientation)
 
     def _http_upload_port(self) -> int:
-        """The server's fast upload port, 0 when it offers none or this client does not know the server's host."""
-        if not self._host:
+        """The server's fast upload port; 0 when it offers none, this client does not know the server's host, or the
+        port could not be reached before."""
+        if not self._host or self._fast_path_unreachable:
             return 0
         return (self._capabilities or self.capabilities()).http_upload_port
 

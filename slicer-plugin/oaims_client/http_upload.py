@@ -20,6 +20,8 @@ PATH = "/v1/images"
 HEADER = "Oaims-Image-Header"
 # Without a progress callback the payload goes in one sendall; with one, in slices of this size unless told otherwise.
 PROGRESS_SLICE_BYTES = 4 << 20
+# A port that a firewall drops must not hold the upload for the whole transfer timeout before gRPC takes over.
+CONNECT_TIMEOUT_S = 10.0
 
 # The gRPC status names of HTTP statuses, for a refusal whose body does not say (RestErrors on the server does).
 _STATUS_CODES = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND", 409: "ABORTED",
@@ -27,12 +29,21 @@ _STATUS_CODES = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSI
                  504: "DEADLINE_EXCEEDED"}
 
 
+class Unreachable(OaimsError):
+    """The upload endpoint could not be connected to (nothing was sent): e.g. a firewall lets gRPC through but not it."""
+
+
 def post_image(host: str, port: int, header: seg.ImageHeader, payload: memoryview, token: Optional[str] = None,
                tls: Optional[ssl.SSLContext] = None, timeout: float = 600.0,
                progress: Optional[Callable[[int, int], None]] = None, slice_bytes: Optional[int] = None) -> seg.ImageRef:
     """Sends the image; returns the server's ImageRef or raises OaimsError with the server's code and sentence."""
     try:
-        with socket.create_connection((host, port), timeout=timeout) as plain:
+        plain = socket.create_connection((host, port), timeout=min(timeout, CONNECT_TIMEOUT_S))
+        plain.settimeout(timeout)
+    except OSError as error:
+        raise Unreachable("UNAVAILABLE", f"The upload endpoint {host}:{port} cannot be reached: {error.strerror or error}.") from None
+    try:
+        with plain:
             connection = tls.wrap_socket(plain, server_hostname=host) if tls else plain
             with connection:
                 return _exchange(connection, f"{host}:{port}", header, payload, token, progress, slice_bytes)
@@ -41,7 +52,7 @@ def post_image(host: str, port: int, header: seg.ImageHeader, payload: memoryvie
     except socket.timeout:
         raise OaimsError("DEADLINE_EXCEEDED", f"The upload to {host}:{port} did not finish within {timeout:.0f} s.") from None
     except OSError as error:
-        raise OaimsError("UNAVAILABLE", f"The upload endpoint {host}:{port} cannot be reached: {error.strerror or error}.") from None
+        raise OaimsError("UNAVAILABLE", f"The connection to the upload endpoint {host}:{port} broke: {error.strerror or error}.") from None
 
 
 def _exchange(connection, authority: str, header: seg.ImageHeader, payload: memoryview, token: Optional[str],

@@ -1,6 +1,7 @@
 """The fast upload path (POST /v1/images) of the client against the real sidecar on loopback."""
 
 import dataclasses
+import socket
 
 import grpc
 import numpy as np
@@ -99,3 +100,15 @@ def test_a_body_that_does_not_match_the_dims_is_refused(client):
     with pytest.raises(OaimsError) as refused:
         _post(client, _header(payload), payload.data[:-4])
     assert refused.value.code == "INVALID_ARGUMENT" and "declares" in refused.value.message
+
+
+def test_a_fast_path_port_that_cannot_be_reached_falls_back_to_grpc(sidecar):
+    with Client.connect(sidecar.url, timeout=30) as client:
+        closed = socket.socket()
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+        closed.close()  # nothing listens there now
+        client._capabilities = dataclasses.replace(client.capabilities(), http_upload_port=port)
+        payload = ImagePayload.from_array(_volume(9))
+        image = client.upload(payload)
+        assert image.image_id == payload.fingerprint and client._http_upload_port() == 0
