@@ -19,7 +19,7 @@ public sealed class BackgroundFingerprint : IDisposable
     readonly SemaphoreSlim _arrived = new(0);
     readonly CancellationTokenSource _abandoned = new();
     readonly Task<string> _hashing;
-    long _landed;
+    long _landed, _signalled;
     int _disposed;
 
     public BackgroundFingerprint(ImageDescription description, long total, LandedBytes bytes)
@@ -35,7 +35,12 @@ public sealed class BackgroundFingerprint : IDisposable
     public void Landed(long end)
     {
         Volatile.Write(ref _landed, end);
-        _arrived.Release();
+        // Waking the hasher costs a context switch, so it is woken once per piece (gRPC chunks are 80 KiB) and at the end.
+        if (end - _signalled >= Piece || end == _total)
+        {
+            _signalled = end;
+            _arrived.Release();
+        }
     }
 
     /// <summary>The fingerprint, once all the bytes have landed and been hashed.</summary>
