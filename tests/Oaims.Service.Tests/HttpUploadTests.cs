@@ -96,6 +96,26 @@ public sealed class HttpUploadTests(ServerFixture server)
         Assert.Null(server.Server.Sidecar.Images.Find(header.Fingerprint));
     }
 
+    public static TheoryData<string, string, int> MalformedRequests() => new()
+    {
+        { "no request line", "GARBAGE\r\n\r\n", 400 },
+        { "Content-Length given twice", "POST /v1/images HTTP/1.1\r\nContent-Length: 16\r\nContent-Length: 1600\r\n\r\n", 400 },
+        { "a header line without a colon", "POST /v1/images HTTP/1.1\r\nContent-Length 16\r\n\r\n", 400 },
+        { "another method", "GET /v1/images HTTP/1.1\r\nHost: x\r\n\r\n", 501 },
+        { "a base64 header that is no ImageHeader", "POST /v1/images HTTP/1.1\r\nOaims-Image-Header: ////\r\nContent-Length: 16\r\n\r\n", 400 },
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedRequests))]
+    public async Task A_malformed_request_gets_a_status_and_a_sentence_and_the_endpoint_keeps_serving(string what, string request, int status)
+    {
+        var reply = await RawHttpUpload.SendRawAsync(Address, request);
+        Assert.True(reply.Status == status, $"{what}: HTTP {reply.Status} {reply.Text}");
+        Assert.Contains("detail", reply.Text);
+        var (header, payload) = Encode(Brain2D(seed: 34).Image);
+        Assert.Equal(200, (await RawHttpUpload.PostAsync(Address, header, payload)).Status);
+    }
+
     [Fact]
     public async Task A_request_for_another_path_is_404_and_a_missing_image_header_is_400()
     {

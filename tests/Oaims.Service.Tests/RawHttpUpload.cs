@@ -34,6 +34,16 @@ public sealed class RawHttpUpload : IDisposable
         return upload;
     }
 
+    /// <summary>Sends <paramref name="request"/> as it is (a malformed head, say) and reads the reply.</summary>
+    public static async Task<Reply> SendRawAsync(Uri address, string request)
+    {
+        var tcp = new TcpClient();
+        await tcp.ConnectAsync(address.Host, address.Port);
+        using var upload = new RawHttpUpload(tcp);
+        await upload._stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+        return await upload.ReadReplyAsync();
+    }
+
     /// <summary>The whole exchange: head, the body once the server asks for it, the reply.</summary>
     public static async Task<Reply> PostAsync(Uri address, ImageHeader header, byte[] payload)
     {
