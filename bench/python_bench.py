@@ -5,8 +5,10 @@ usage:
       forward (no grad) and one training step (forward, backward, Adam) of the peer network at SIZE x SIZE, batch 1,
       on THREADS torch threads: the median over REPEATS after two warm-ups, in milliseconds.
   python_bench.py upload SERVER REPEATS DIMS [DIMS ...]
-      for each DIMS (e.g. 240x240x155): a float32 volume uploaded with oaims_client (fingerprint, FindImage, stream:
-      all a user waits for), and the same bytes copied over a raw loopback TCP socket; medians over REPEATS, MB/s.
+      for each DIMS (e.g. 240x240x155): a float32 volume uploaded with oaims_client's Client.upload as callers call it
+      (all a user waits for: over the server's fast upload endpoint when it offers one, else fingerprint, FindImage and
+      the gRPC stream), the same over gRPC alone (what a client without the fast path gets), and the same bytes copied
+      over a raw loopback TCP socket; medians over REPEATS, MB/s.
 """
 import json
 import socket
@@ -82,32 +84,47 @@ def raw_tcp_mb_s(payload: memoryview) -> float:
     return len(payload) / seconds / 1e6
 
 
+def upload_mb_s(client, voxels) -> float:
+    """One Client.upload of content the server has not seen (one voxel changed), in MB/s."""
+    import numpy as np
+    from oaims_client.images import ImagePayload
+    voxels[0, 0, 0] = np.random.default_rng().random()
+    payload = ImagePayload.from_array(voxels)
+    start = time.perf_counter()
+    reference = client.upload(payload)
+    seconds = time.perf_counter() - start
+    assert not reference.already_known
+    return payload.nbytes / seconds / 1e6
+
+
 def bench_upload(server, repeats, shapes):
+    import grpc
     import numpy as np
     sys.path.insert(0, str(REPO / "slicer-plugin"))
-    from oaims_client.client import Client
+    from oaims_client.client import Client, parse_target
     from oaims_client.images import ImagePayload
     results = []
+    # A client that knows no host for the fast path: its uploads go over gRPC's UploadImage, as a remote one's may.
+    grpc_only = Client(grpc.insecure_channel(parse_target(server)[0]))
     with Client.connect(server) as client:
         for shape in shapes:
             i, j, k = shape
             voxels = np.random.default_rng(0).random((k, j, i), dtype=np.float32)
-            upload, raw, hashing = [], [], []
+            upload, over_grpc, raw, hashing = [], [], [], []
             for n in range(repeats):
-                voxels[0, 0, 0] = np.random.default_rng().random()  # new content each time: never "already known"
+                upload.append(upload_mb_s(client, voxels))
+                over_grpc.append(upload_mb_s(grpc_only, voxels))
                 payload = ImagePayload.from_array(voxels)
+                raw.append(raw_tcp_mb_s(payload.data))
                 start = time.perf_counter()
                 _ = payload.fingerprint
                 hashing.append(time.perf_counter() - start)
-                start = time.perf_counter()
-                reference = client.upload(payload)
-                upload.append(payload.nbytes / (time.perf_counter() - start) / 1e6)
-                assert not reference.already_known
-                raw.append(raw_tcp_mb_s(payload.data))
             mb = payload.nbytes / 1e6
             results.append({"dims": list(shape), "megabytes": round(mb, 1), "upload_mb_s": statistics.median(upload),
                             "raw_tcp_mb_s": statistics.median(raw), "fingerprint_mb_s": mb / statistics.median(hashing),
-                            "chunk_bytes": client._chunk_bytes()})
+                            "grpc_upload_mb_s": statistics.median(over_grpc), "chunk_bytes": client._chunk_bytes(),
+                            "transport": "http" if client._http_upload_port() else "grpc"})
+    grpc_only.close()
     return {"uploads": results}
 
 

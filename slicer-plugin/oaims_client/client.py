@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
+import ssl
 import time
 from datetime import datetime, timezone
 from typing import Callable, Generator, Iterator, Optional, Tuple, Union
@@ -11,7 +13,7 @@ from urllib.parse import urlparse
 import grpc
 import numpy as np
 
-from . import masks
+from . import http_upload, masks
 from .errors import OaimsError
 from .generated import common_pb2, segmentation_pb2 as seg, segmentation_pb2_grpc, workspaces_pb2 as ws, workspaces_pb2_grpc
 from .generated import propagation_pb2 as prop, propagation_pb2_grpc
@@ -63,8 +65,15 @@ def encode_data_message(chunk: memoryview) -> bytes:
 class Client:
     """A connection to one OAIMS server (a gRPC channel); every call raises OaimsError on failure."""
 
-    def __init__(self, channel: grpc.Channel, token: Optional[str] = None):
+    def __init__(self, channel: grpc.Channel, token: Optional[str] = None, host: Optional[str] = None,
+                 tls: Optional[ssl.SSLContext] = None):
+        """`host` (the server's name or address, as the channel reaches it) enables the fast upload path when the server
+        offers it; `tls` is the context that path's connection uses when the channel uses TLS."""
         self._channel = channel
+        self._token = token
+        self._host = host
+        self._tls = tls
+        self._fast_path_unreachable = False
         self._metadata = (("authorization", f"Bearer {token}"),) if token else ()
         self._segmentation = segmentation_pb2_grpc.SegmentationStub(channel)
         self._workspaces = workspaces_pb2_grpc.WorkspacesStub(channel)
@@ -85,7 +94,9 @@ class Client:
             channel = grpc.secure_channel(target, grpc.ssl_channel_credentials(root_certificates=root_certificates), options)
         else:
             channel = grpc.insecure_channel(target, options)
-        client = cls(channel, token)
+        context = ssl.create_default_context(cadata=root_certificates.decode("ascii")) if tls and root_certificates else \
+            ssl.create_default_context() if tls else None
+        client = cls(channel, token, host=target.rsplit(":", 1)[0].strip("[]"), tls=context)
         try:
             client.capabilities(timeout=timeout)
         except OaimsError:
@@ -128,7 +139,7 @@ class Client:
             models=tuple(ModelInfo(m.name, m.task, tuple(m.class_names), m.image_channels, m.input_size, dict(m.metrics))
                          for m in reply.models),
             strategies=tuple(reply.strategies), workspaces=tuple(reply.workspaces),
-            token_required=reply.token_required, limits=limits)
+            token_required=reply.token_required, limits=limits, http_upload_port=reply.http_upload_port)
         return self._capabilities
 
     # --- images ------------------------------------------------------------------------------------------------
@@ -139,22 +150,38 @@ class Client:
         return _image_ref(reply.image) if reply.known else None
 
     def upload(self, voxels: Union[np.ndarray, ImagePayload], ijk_to_ras: Optional[np.ndarray] = None, name: str = "",
-               progress: Optional[Progress] = None, chunk_bytes: Optional[int] = None, orientation: Optional[str] = "LPS") -> ImageRef:
-        """Uploads an image unless the server already holds it (asked by fingerprint first, so a re-upload is free).
+               progress: Optional[Progress] = None, chunk_bytes: Optional[int] = None, orientation: Optional[str] = "LPS",
+               ask_first: Optional[bool] = None) -> ImageRef:
+        """Uploads an image; content the server already holds is stored once (the reply says `already_known`).
 
         `voxels` is indexed [k, j, i] (or [k, j, i, c]); `progress(sent_bytes, total_bytes)` is called as chunks go.
         The voxels travel in `orientation` order (see orientation.py); sessions opened on the returned ImageRef take
         clicks and give masks in the caller's own order all the same.
+        The bytes go over the server's fast upload endpoint when it offers one (Capabilities.http_upload_port), else
+        over gRPC's UploadImage. `ask_first`: fingerprint the payload and ask the server for it before sending, so
+        that a re-upload sends nothing (and the server checks the bytes against that fingerprint). None (the default):
+        ask first except over the fast path to a server on this machine, where sending the bytes costs no more than
+        hashing them and the server fingerprints them as they arrive.
         """
         payload = voxels if isinstance(voxels, ImagePayload) else ImagePayload.from_array(voxels, ijk_to_ras, orientation)
-        fingerprint = payload.fingerprint
-        known = self.find_image(fingerprint)
+        port = self._http_upload_port()
+        if ask_first is None:
+            ask_first = not (port and _is_loopback(self._host))
+        fingerprint = payload.fingerprint if ask_first else ""
+        known = self.find_image(fingerprint) if ask_first else None
         if known is not None:
             if progress:
                 progress(payload.nbytes, payload.nbytes)
             return dataclasses.replace(known, reorientation=payload.reorientation)
         header = seg.ImageHeader(dims=list(payload.dims), channels=payload.channels, voxel_type=payload.voxel_type,
                                  ijk_to_ras=list(payload.ijk_to_ras), fingerprint=fingerprint, name=name)
+        if port:
+            try:
+                reply = http_upload.post_image(self._host, port, header, payload.data, self._token, self._tls, STREAM_TIMEOUT_S,
+                                               progress, chunk_bytes)
+                return dataclasses.replace(_image_ref(reply), reorientation=payload.reorientation)
+            except http_upload.Unreachable:
+                self._fast_path_unreachable = True  # gRPC reaches the server but this port does not: gRPC from now on
         size = chunk_bytes or self._chunk_bytes()
 
         def requests():
@@ -168,6 +195,13 @@ class Client:
 
         reply = self._call(self._upload_encoded, requests(), timeout=STREAM_TIMEOUT_S)
         return dataclasses.replace(_image_ref(reply), reorientation=payload.reorientation)
+
+    def _http_upload_port(self) -> int:
+        """The server's fast upload port; 0 when it offers none, this client does not know the server's host, or the
+        port could not be reached before."""
+        if not self._host or self._fast_path_unreachable:
+            return 0
+        return (self._capabilities or self.capabilities()).http_upload_port
 
     def _chunk_bytes(self) -> int:
         limits = (self._capabilities or self.capabilities()).limits
@@ -444,6 +478,15 @@ def _time(message, name: str) -> Optional[datetime]:
         return None
     stamp = getattr(message, name)
     return datetime.fromtimestamp(stamp.seconds + stamp.nanos / 1e9, tz=timezone.utc)
+
+
+def _is_loopback(host: Optional[str]) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host or "").is_loopback
+    except ValueError:
+        return False
 
 
 def _image_ref(message: seg.ImageRef) -> ImageRef:

@@ -32,6 +32,8 @@ class Capabilities:
     workspaces: Tuple[str, ...]
     token_required: bool
     limits: Dict[str, int]
+    # The fast upload endpoint's port on the server's host (POST /v1/images); 0: none, uploads go over gRPC.
+    http_upload_port: int = 0
 
     def model(self, name: str) -> Optional[ModelInfo]:
         return next((m for m in self.models if m.name == name), None)

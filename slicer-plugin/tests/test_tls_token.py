@@ -2,11 +2,14 @@
 
 import subprocess
 
+import numpy as np
 import pytest
 
 from conftest import start_sidecar, stop_sidecar
-from oaims_client import OaimsError
+from oaims_client import OaimsError, http_upload
 from oaims_client.client import Client
+from oaims_client.generated import segmentation_pb2 as seg
+from oaims_client.images import ImagePayload
 
 TOKEN = "correct-horse-battery-staple"
 
@@ -44,3 +47,21 @@ def test_an_untrusted_certificate_is_refused(tls_sidecar):
     with pytest.raises(OaimsError) as raised:
         Client.connect(server.url, token=TOKEN, timeout=5)
     assert raised.value.code in ("UNAVAILABLE", "DEADLINE_EXCEEDED")
+
+
+def test_the_fast_upload_path_speaks_tls_and_wants_the_token(tls_sidecar):
+    server, certificate = tls_sidecar
+    payload = ImagePayload.from_array(np.random.default_rng(0).random((3, 16, 16), dtype=np.float32))
+    with Client.connect(server.url, token=TOKEN, root_certificates=certificate) as client:
+        port = client.capabilities().http_upload_port
+        assert port > 0
+        image = client.upload(payload, ask_first=False)
+        assert image.image_id == payload.fingerprint and not image.already_known
+        header = seg.ImageHeader(dims=list(payload.dims), channels=payload.channels, voxel_type=payload.voxel_type)
+        with pytest.raises(OaimsError) as raised:
+            http_upload.post_image(client._host, port, header, payload.data, token="wrong", tls=client._tls)
+        assert raised.value.code == "UNAUTHENTICATED"
+        with pytest.raises(OaimsError) as plain:
+            http_upload.post_image(client._host, port, header, payload.data, token=TOKEN, timeout=5)
+        assert plain.value.code in ("UNAVAILABLE", "DEADLINE_EXCEEDED")
+

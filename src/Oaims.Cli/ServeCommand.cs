@@ -46,11 +46,13 @@ public static class ServeCommand
         var maxUploads = WithDefault("--max-uploads", defaults.MaxConcurrentUploads, "uploads in progress at once (beyond: RESOURCE_EXHAUSTED)");
         var datastore = Optional("--datastore", "a MONAI Label-style folder of images (labels/final/ for accepted labels): the server hands out images to label and keeps every label; OAIMS's own records go under DIR/.oaims/");
         var http = Optional("--http", "host:port to also serve MONAI Label's REST API on (HTTP/1.1; off by default; same rules as --address: loopback unless TLS and token)");
+        var uploadAddress = WithDefault("--upload-address", "auto",
+            "host:port of the HTTP/1.1 upload endpoint (POST /v1/images; clients learn its port from GetCapabilities): auto = beside a loopback --address on a free port, off = none; same rules as --address");
         var uploadIdle = WithDefault("--upload-idle-seconds", defaults.UploadIdleSeconds, "an upload that sends nothing for this long is abandoned (ABORTED)");
 
         var command = new Command("serve", "Run the gRPC sidecar that owns the models and adapts them from the users' clicks.");
         foreach (var o in new Option[] { models, address, device, logJson, logLevel, tlsCert, tlsKey, token, insecure, checkpoints, strategy, threads,
-                                         maxUploadMb, maxVoxels, maxMessageMb, maxSessions, queue, lease, memoryBudgetMb, snapshotMb, maxUploads, uploadIdle, datastore, http })
+                                         maxUploadMb, maxVoxels, maxMessageMb, maxSessions, queue, lease, memoryBudgetMb, snapshotMb, maxUploads, uploadIdle, datastore, http, uploadAddress })
             command.Options.Add(o);
         command.SetAction(async (parse, cancellation) =>
         {
@@ -62,6 +64,7 @@ public static class ServeCommand
                 Token = parse.GetValue(token) ?? Environment.GetEnvironmentVariable("OAIMS_TOKEN"),
                 Insecure = parse.GetValue(insecure), CheckpointRoot = parse.GetValue(checkpoints)!, DefaultStrategy = parse.GetValue(strategy)!,
                 Threads = parse.GetValue(threads), DatastoreFolder = parse.GetValue(datastore), HttpAddress = parse.GetValue(http),
+                UploadAddress = parse.GetValue(uploadAddress)!,
                 Limits = defaults with
                 {
                     MaxUploadBytes = (long)parse.GetValue(maxUploadMb) << 20, MaxVoxels = parse.GetValue(maxVoxels),

@@ -57,6 +57,8 @@ public sealed partial class Sidecar : IDisposable
     public MemoryBudget Budget { get; }
     public ImageStore Images { get; }
     public UploadSlots Uploads { get; }
+    /// <summary>The port of the HTTP/1.1 upload endpoint (Capabilities.http_upload_port), 0 when none is served; set once the server listens.</summary>
+    public int HttpUploadPort { get; internal set; }
     public SessionTable Sessions { get; }
     public static string Version => typeof(Sidecar).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 

@@ -16,11 +16,13 @@ using Serilog.Formatting.Compact;
 namespace Oaims.Service;
 
 /// <summary>A started sidecar: the address it listens on (the real port when 0 was asked for) and its state.</summary>
-public sealed class RunningSidecar(WebApplication app, Sidecar sidecar, Uri address, Serilog.Core.Logger logger, Uri? httpAddress = null) : IAsyncDisposable
+public sealed class RunningSidecar(WebApplication app, Sidecar sidecar, Uri address, Serilog.Core.Logger logger, Uri? httpAddress = null, Uri? uploadAddress = null) : IAsyncDisposable
 {
     public Uri Address { get; } = address;
     /// <summary>Where MONAI Label's REST API is served (--http), or null.</summary>
     public Uri? HttpAddress { get; } = httpAddress;
+    /// <summary>Where the HTTP/1.1 upload endpoint listens (POST /v1/images), or null.</summary>
+    public Uri? UploadAddress { get; } = uploadAddress;
     public Sidecar Sidecar { get; } = sidecar;
 
     /// <summary>Completes when the host stops (Ctrl+C, SIGTERM, or <see cref="StopAsync"/>).</summary>
@@ -49,7 +51,8 @@ public static class SidecarHost
     {
         var address = ListenAddress.Parse(options.Address);
         var http = options.HttpAddress is { } httpText ? ListenAddress.Parse(httpText) : null;
-        var warnings = address.CheckSecurity(options).Concat(http?.CheckSecurity(options) ?? []).ToList();
+        var upload = UploadAddress(options.UploadAddress, address);
+        var warnings = address.CheckSecurity(options).Concat(http?.CheckSecurity(options) ?? []).Concat(upload?.CheckSecurity(options) ?? []).ToList();
         options.Limits.Validate();
         var logger = CreateLogger(options);
         try
@@ -66,12 +69,21 @@ public static class SidecarHost
 
             var app = Build(options, address, http, sidecar, logger);
             await app.StartAsync(cancellation);
+            Rest.UploadListener? uploads = null;
             try
             {
+                if (upload is not null)
+                {
+                    var endpoint = new Rest.HttpImageUpload(sidecar, new TokenInterceptor(options), loggerFactory.CreateLogger<Rest.HttpImageUpload>());
+                    uploads = new Rest.UploadListener(upload, endpoint, options.Limits, Certificate(options), loggerFactory.CreateLogger<Rest.UploadListener>());
+                    app.Lifetime.ApplicationStopping.Register(uploads.Dispose); // stops with the host (Ctrl+C, SIGTERM, StopAsync)
+                    sidecar.HttpUploadPort = uploads.Port;
+                }
                 await sidecar.LoadAsync();
             }
             catch
             {
+                uploads?.Dispose();
                 await app.StopAsync();
                 await app.DisposeAsync();
                 sidecar.Dispose();
@@ -84,10 +96,13 @@ public static class SidecarHost
             // Kestrel lists its addresses in the order they were configured: gRPC first, then the REST one.
             Uri? httpUri = http is null ? null : Reachable(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.ElementAt(1));
             if (httpUri is not null) logger.Information("MONAI Label REST API on {HttpAddress}", httpUri);
+            Uri? uploadUri = uploads is null ? null
+                : Reachable($"{(options.TlsCertificate is null ? "http" : "https")}://{new System.Net.IPEndPoint(upload!.Ip, uploads.Port)}{Rest.HttpImageUpload.Path}");
+            if (uploadUri is not null) logger.Information("Fast uploads on {UploadAddress}", uploadUri);
             logger.Information("Listening on {Address} (TLS: {Tls}, token: {TokenRequired}, {Workspaces} workspace(s), memory budget {BudgetMiB} MiB, {UsedMiB:F1} MiB in use)",
                 bound, options.TlsCertificate is not null, !string.IsNullOrEmpty(options.Token), sidecar.Workspaces.Count,
                 sidecar.Budget.CapacityBytes >> 20, sidecar.Budget.UsedBytes / 1048576.0);
-            return new RunningSidecar(app, sidecar, uri, logger, httpUri);
+            return new RunningSidecar(app, sidecar, uri, logger, httpUri, uploadUri);
         }
         catch (Exception e)
         {
@@ -97,8 +112,20 @@ public static class SidecarHost
         }
     }
 
+    // The upload endpoint has a listener of its own (Rest.UploadListener says why); by default only beside a loopback
+    // server, where nothing outside this machine needs to reach a second port.
+    static ListenAddress? UploadAddress(string setting, ListenAddress grpc) => setting switch
+    {
+        "" or "auto" => grpc.IsLoopback ? grpc with { Port = 0 } : null,
+        "off" => null,
+        _ => ListenAddress.Parse(setting),
+    };
+
     static Uri Reachable(string bound) =>
         new(bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+
+    static X509Certificate2? Certificate(SidecarOptions options) =>
+        options.TlsCertificate is { } cert ? X509Certificate2.CreateFromPemFile(cert, options.TlsKey) : null;
 
     static WebApplication Build(SidecarOptions options, ListenAddress address, ListenAddress? http, Sidecar sidecar, Serilog.ILogger logger)
     {

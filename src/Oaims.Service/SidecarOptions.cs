@@ -35,4 +35,9 @@ public sealed record SidecarOptions
     public string? DatastoreFolder { get; init; }
     /// <summary>host:port for MONAI Label's REST API (HTTP/1.1, same security rules as <see cref="Address"/>); null: not served.</summary>
     public string? HttpAddress { get; init; }
+    /// <summary>
+    /// host:port of the HTTP/1.1 upload endpoint (POST /v1/images, same security rules as <see cref="Address"/>); "auto"
+    /// (the default): beside a loopback <see cref="Address"/> on a free port, none otherwise; "off": none.
+    /// </summary>
+    public string UploadAddress { get; init; } = "auto";
 }

@@ -46,6 +46,22 @@ public sealed class UploadLimitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_http_upload_that_sends_nothing_for_the_idle_limit_is_409_ABORTED_and_gives_its_memory_back()
+    {
+        await StartAsync(ServerFixture.TestLimits with { UploadIdleSeconds = 1 });
+        using var upload = await RawHttpUpload.StartAsync(_server.UploadAddress!, Header([64, 64, 4]), 64 * 64 * 4 * 4);
+        Assert.Equal(100, (await upload.ReadReplyAsync()).Status);
+        await upload.SendAsync(new byte[1000]);
+
+        var reply = await upload.ReadReplyAsync();
+        Assert.Equal(409, reply.Status);
+        Assert.Equal("ABORTED", reply.Code);
+        Assert.Contains("sent nothing for 1 s", reply.Text);
+        Assert.Equal(0, _server.Sidecar.Budget.Used(MemoryUse.Uploads));
+        Assert.Equal(0, _server.Sidecar.Uploads.InUse);
+    }
+
+    [Fact]
     public async Task Uploads_beyond_the_concurrent_limit_are_resource_exhausted_until_one_finishes()
     {
         await StartAsync(ServerFixture.TestLimits with { MaxConcurrentUploads = 2 });

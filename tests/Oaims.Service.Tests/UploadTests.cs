@@ -126,7 +126,7 @@ public sealed class UploadTests(ServerFixture server)
         return header;
     }
 
-    static ImageHeader WithFingerprint(ImageHeader header, string fingerprint)
+    internal static ImageHeader WithFingerprint(ImageHeader header, string fingerprint)
     {
         header.Fingerprint = fingerprint;
         return header;

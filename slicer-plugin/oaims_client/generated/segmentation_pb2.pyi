@@ -17,8 +17,9 @@ VOXEL_TYPE_UINT8: VoxelType
 VOXEL_TYPE_UNSPECIFIED: VoxelType
 
 class Capabilities(_message.Message):
-    __slots__ = ["device", "limits", "models", "server_version", "strategies", "token_required", "workspaces"]
+    __slots__ = ["device", "http_upload_port", "limits", "models", "server_version", "strategies", "token_required", "workspaces"]
     DEVICE_FIELD_NUMBER: _ClassVar[int]
+    HTTP_UPLOAD_PORT_FIELD_NUMBER: _ClassVar[int]
     LIMITS_FIELD_NUMBER: _ClassVar[int]
     MODELS_FIELD_NUMBER: _ClassVar[int]
     SERVER_VERSION_FIELD_NUMBER: _ClassVar[int]
@@ -26,13 +27,14 @@ class Capabilities(_message.Message):
     TOKEN_REQUIRED_FIELD_NUMBER: _ClassVar[int]
     WORKSPACES_FIELD_NUMBER: _ClassVar[int]
     device: str
+    http_upload_port: int
     limits: Limits
     models: _containers.RepeatedCompositeFieldContainer[ModelInfo]
     server_version: str
     strategies: _containers.RepeatedScalarFieldContainer[str]
     token_required: bool
     workspaces: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, server_version: _Optional[str] = ..., device: _Optional[str] = ..., models: _Optional[_Iterable[_Union[ModelInfo, _Mapping]]] = ..., strategies: _Optional[_Iterable[str]] = ..., limits: _Optional[_Union[Limits, _Mapping]] = ..., workspaces: _Optional[_Iterable[str]] = ..., token_required: bool = ...) -> None: ...
+    def __init__(self, server_version: _Optional[str] = ..., device: _Optional[str] = ..., models: _Optional[_Iterable[_Union[ModelInfo, _Mapping]]] = ..., strategies: _Optional[_Iterable[str]] = ..., limits: _Optional[_Union[Limits, _Mapping]] = ..., workspaces: _Optional[_Iterable[str]] = ..., token_required: bool = ..., http_upload_port: _Optional[int] = ...) -> None: ...
 
 class Click(_message.Message):
     __slots__ = ["axis", "class_index", "i", "j", "k", "positive"]

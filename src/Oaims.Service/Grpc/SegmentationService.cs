@@ -17,7 +17,7 @@ public sealed class SegmentationService(Sidecar sidecar, ILogger<SegmentationSer
         var capabilities = new Capabilities
         {
             ServerVersion = Sidecar.Version, Device = sidecar.DeviceName, Limits = Wire.ToWire(sidecar.Limits),
-            TokenRequired = !string.IsNullOrEmpty(sidecar.Options.Token),
+            TokenRequired = !string.IsNullOrEmpty(sidecar.Options.Token), HttpUploadPort = sidecar.HttpUploadPort,
         };
         capabilities.Models.Add(sidecar.Models.Select(Wire.ToWire));
         capabilities.Strategies.Add(AdaptationStrategies.Names);

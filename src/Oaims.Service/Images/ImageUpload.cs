@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
@@ -8,14 +9,15 @@ using Oaims.Service.Memory;
 namespace Oaims.Service.Images;
 
 /// <summary>
-/// One upload in progress: takes the voxel payload chunk by chunk, hashes it as it comes, and at the end turns it
+/// One upload in progress: takes the voxel payload chunk by chunk, hashes it as it comes (on a thread of its own, see
+/// <see cref="BackgroundFingerprint"/>), checks float voxels as they land, and at the end turns it
 /// into a float32 <see cref="Volume"/>. Every check happens before the image is stored, so a bad upload leaves nothing behind.
 /// Its memory is held against the budget as the bytes arrive, and given back when the upload is disposed.
 /// </summary>
 public sealed class ImageUpload : IDisposable
 {
     readonly ImageDescription _description;
-    readonly ImageFingerprint _fingerprint;
+    readonly BackgroundFingerprint _fingerprint;
     readonly int _expected, _channelBytes;
     readonly MemoryReservation _memory;
     // Float32 voxels land straight in the image's own arrays (no second copy, no decode pass); uint8 and int16 are
@@ -25,6 +27,10 @@ public sealed class ImageUpload : IDisposable
     float[][]? _floats;
     byte[]? _bytes;
     long _received, _reserved;
+    // Float32 voxels are checked for NaN and infinity as they land, while they are still in the cache; the first bad one
+    // is refused at Decode, after completeness and the fingerprint, as before. (Big-endian machines check at Decode.)
+    long _checked;
+    (int Channel, int Voxel)? _firstNonFinite;
 
     public ImageUpload(ImageDescription description, ServiceLimits limits, MemoryBudget budget)
     {
@@ -34,29 +40,74 @@ public sealed class ImageUpload : IDisposable
         _channelBytes = _expected / description.Channels;
         _reserved = Math.Min(_expected, 1 << 22);
         _memory = budget.Reserve(_reserved, MemoryUse.Uploads, $"An upload of {string.Join("x", description.Dims)} x {description.Channels} channel(s) ({description.VoxelType})");
-        _fingerprint = new ImageFingerprint(description);
         if (description.VoxelType == UploadVoxelType.Float32)
         {
             _floats = new float[description.Channels][];
             for (int c = 0; c < _floats.Length; c++) _floats[c] = GC.AllocateUninitializedArray<float>(_channelBytes / sizeof(float));
         }
         else _bytes = GC.AllocateUninitializedArray<byte>(_expected);
+        _fingerprint = new BackgroundFingerprint(description, _expected, Landed);
     }
 
     public long Received => _received;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>The next bytes of the payload.</summary>
     public void Append(ReadOnlySpan<byte> chunk)
     {
-        if (_received + chunk.Length > _expected)
+        Copy(chunk);
+        Publish();
+    }
+
+    /// <summary>The next bytes of the payload, in segments as a pipe holds them (published to the hasher once, not per segment).</summary>
+    public void Append(in ReadOnlySequence<byte> chunk)
+    {
+        foreach (var segment in chunk) Copy(segment.Span);
+        Publish();
+    }
+
+    // Hands the bytes received so far to the checks that run as they land.
+    void Publish()
+    {
+        if (_floats is { } floats && BitConverter.IsLittleEndian) CheckFinite(floats, _received & ~3L);
+        _fingerprint.Landed(_received);
+    }
+
+    /// <summary>
+    /// Where the next bytes go, to receive them straight into the image (no buffer between): at most
+    /// <paramref name="max"/> bytes, up to the end of the current channel; then <see cref="Filled"/> with the count received.
+    /// </summary>
+    public Span<byte> Space(int max)
+    {
+        if (_received == _expected) return [];
+        int channel = (int)(_received / _channelBytes), at = (int)(_received % _channelBytes);
+        int n = Math.Min(max, _channelBytes - at);
+        Reserve(_received + n);
+        return Payload(channel).Slice(at, n);
+    }
+
+    /// <summary>The first <paramref name="count"/> bytes of the last <see cref="Space"/> now hold received payload.</summary>
+    public void Filled(int count)
+    {
+        if (count < 0 || _received + count > _reserved) throw new ArgumentOutOfRangeException(nameof(count), "More bytes filled than the space handed out.");
+        _received += count;
+        Publish();
+    }
+
+    // Grows the memory held against the budget to cover the payload up to `end` (doubling, so it grows a few times only).
+    void Reserve(long end)
+    {
+        if (end > _expected)
             throw new ArgumentException($"The upload sends more than the {_expected} bytes its header declares ({string.Join("x", _description.Dims)}, {_description.Channels} channel(s), {_description.VoxelType}).");
-        if (_received + chunk.Length > _reserved)
-        {
-            long reserved = Math.Min(_expected, Math.Max(_received + chunk.Length, 2 * _reserved));
-            _memory.Grow(reserved - _reserved);
-            _reserved = reserved;
-        }
-        _fingerprint.Append(chunk);
+        if (end <= _reserved) return;
+        long reserved = Math.Min(_expected, Math.Max(end, 2 * _reserved));
+        _memory.Grow(reserved - _reserved);
+        _reserved = reserved;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    void Copy(ReadOnlySpan<byte> chunk)
+    {
+        Reserve(_received + chunk.Length);
         while (!chunk.IsEmpty)
         {
             var target = Payload((int)(_received / _channelBytes))[(int)(_received % _channelBytes)..];
@@ -70,6 +121,25 @@ public sealed class ImageUpload : IDisposable
     // One channel's bytes as they travel (a chunk may end inside a voxel or cross into the next channel).
     Span<byte> Payload(int channel) =>
         _floats is { } floats ? MemoryMarshal.AsBytes(floats[channel].AsSpan()) : _bytes!.AsSpan(channel * _channelBytes, _channelBytes);
+
+    // What the hasher reads: landed bytes, up to the end of their channel.
+    ReadOnlySpan<byte> Landed(long offset, long end)
+    {
+        int channel = (int)(offset / _channelBytes), at = (int)(offset % _channelBytes);
+        return Payload(channel).Slice(at, (int)Math.Min(end - offset, _channelBytes - at));
+    }
+
+    // Checks the whole voxels between the last check and end (a byte offset on a voxel boundary; channels hold whole voxels).
+    void CheckFinite(float[][] floats, long end)
+    {
+        while (_checked < end && _firstNonFinite is null)
+        {
+            int channel = (int)(_checked / _channelBytes), at = (int)(_checked % _channelBytes) / sizeof(float);
+            int count = (int)(Math.Min(end - _checked, _channelBytes - (long)at * sizeof(float)) / sizeof(float));
+            if (FirstNonFinite(floats[channel].AsSpan(at, count)) is var bad and >= 0) _firstNonFinite = (channel, at + bad);
+            _checked += (long)count * sizeof(float);
+        }
+    }
 
     /// <summary>Checks completeness and the fingerprint the client claimed; returns the fingerprint.</summary>
     public string Finish()
@@ -107,8 +177,11 @@ public sealed class ImageUpload : IDisposable
                 default:
                     var floats = channels[c] = _floats![c];
                     if (!BitConverter.IsLittleEndian)
+                    {
                         BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<float, int>(floats.AsSpan()), MemoryMarshal.Cast<float, int>(floats.AsSpan()));
-                    if (FirstNonFinite(floats) is var bad and >= 0)
+                        if (FirstNonFinite(floats) is var found and >= 0) _firstNonFinite ??= (c, found);
+                    }
+                    if (_firstNonFinite is (var channel, var bad) && channel == c)
                         throw new ArgumentException($"Voxel {bad} of channel {c} is {floats[bad]}: images must hold finite numbers only.");
                     break;
             }
