@@ -94,7 +94,8 @@ def _read_head(reply) -> Tuple[int, dict]:
     status_line = reply.readline(65537)
     parts = status_line.split(None, 2)
     if len(parts) < 2 or not parts[0].startswith(b"HTTP/") or not parts[1].isdigit():
-        raise OaimsError("UNAVAILABLE", "The upload endpoint closed the connection or did not answer in HTTP.")
+        raise OaimsError("UNAVAILABLE", "The upload endpoint closed the connection without an HTTP answer (it closes "
+                                        "connections beyond twice its concurrent upload limit at once): try again shortly.")
     fields = {}
     while True:
         line = reply.readline(65537)
