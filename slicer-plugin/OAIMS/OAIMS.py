@@ -94,6 +94,8 @@ class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         self.ui.propagateButton.clicked.connect(lambda: self._guarded(self.logic.propagate))
         self.ui.resetModelButton.clicked.connect(lambda: self._guarded(self.onResetModel))
         self.ui.undoResetButton.clicked.connect(lambda: self._guarded(self.logic.undo_reset))
+        self.ui.newWorkspaceButton.clicked.connect(
+            lambda: self._guarded(self.logic.create_workspace, self.ui.newWorkspaceLineEdit.text, self._currentWorkspace()))
         self.ui.positivePointButton.toggled.connect(lambda on: self._guarded(self._placeMode, True, on))
         self.ui.negativePointButton.toggled.connect(lambda on: self._guarded(self._placeMode, False, on))
 
@@ -451,6 +453,15 @@ class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         self.ui.statusLabel.text = f"Workspace '{info.name}' reset to its source weights (v{info.model_version}). Undo reset brings back what it had learned."
         self._updateButtons()
 
+    def on_workspace_created(self, info):
+        if self.ui.workspaceComboBox.findText(info.name) < 0:
+            self.ui.workspaceComboBox.addItem(info.name)
+        self.ui.workspaceComboBox.setCurrentIndex(self.ui.workspaceComboBox.findText(info.name))
+        self.ui.newWorkspaceLineEdit.text = ""
+        self.ui.statusLabel.text = (f"Workspace '{info.name}' created from {info.model} ({info.strategy}); it learns apart "
+                                    "from the others. Press Start to work in it.")
+        self._updateButtons()
+
     def on_model_restored(self, info):
         self.ui.statusLabel.text = f"Reset undone: workspace '{info.name}' is back to what it had learned (v{info.model_version})."
         self._updateButtons()
@@ -480,6 +491,7 @@ class OAIMSWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         inSession = connected and self.logic.work is not None
         self.ui.startButton.enabled = connected
         self.ui.resetModelButton.enabled = connected
+        self.ui.newWorkspaceButton.enabled = connected
         self.ui.undoResetButton.enabled = connected and self.logic.reset_undo is not None
         for button in (self.ui.positivePointButton, self.ui.negativePointButton, self.ui.undoButton, self.ui.acceptButton):
             button.enabled = inSession

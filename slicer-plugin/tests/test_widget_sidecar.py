@@ -152,3 +152,32 @@ def test_a_propagation_the_server_refuses_is_a_sentence_in_the_status_line(panel
     status = panel.widget.ui.statusLabel.text
     assert status.endswith("[NOT_FOUND]") and "\n" not in status and "Traceback" not in status, status
     assert panel.widget.ui.propagateButton.enabled and panel.work.proposals.text() == ""
+
+
+def test_new_workspace_is_created_on_the_server_from_the_chosen_workspaces_model_and_chosen_in_the_panel(widget, client, pi_mi):
+    widget.ui.connectButton.click()
+    pump(widget, SERVER_SECONDS)
+    widget.ui.workspaceComboBox.setCurrentIndex(widget.ui.workspaceComboBox.findText(pi_mi))
+    name = f"t1c-{len(client.workspaces())}"
+    widget.ui.newWorkspaceLineEdit.text = f"  {name} "
+    widget.ui.newWorkspaceButton.click()
+    pump(widget, SERVER_SECONDS)
+    created = client.workspace(name)
+    assert created.model == client.workspace(pi_mi).model and created.model_version == 0
+    assert widget.ui.workspaceComboBox.currentText == name and widget.ui.newWorkspaceLineEdit.text == ""
+    assert f"Workspace '{name}' created from {created.model}" in widget.ui.statusLabel.text
+
+
+def test_a_new_workspace_the_server_refuses_is_a_sentence_and_changes_nothing(widget, client, pi_mi):
+    widget.ui.connectButton.click()
+    pump(widget, SERVER_SECONDS)
+    before = [w.name for w in client.workspaces()]
+    widget.ui.newWorkspaceLineEdit.text = pi_mi  # taken
+    widget.ui.newWorkspaceButton.click()
+    pump(widget, SERVER_SECONDS)
+    assert pi_mi in widget.ui.statusLabel.text and "exists" in widget.ui.statusLabel.text, widget.ui.statusLabel.text
+    assert [w.name for w in client.workspaces()] == before
+    widget.ui.newWorkspaceLineEdit.text = "   "
+    widget.ui.newWorkspaceButton.click()
+    assert widget.ui.statusLabel.text == "Type a name for the new workspace first."
+

@@ -1,15 +1,16 @@
 """OAIMSLogic: the module's work without Qt. It reads volumes and writes segments through the `slicer` module it is
 given (a small fake in tests), runs every network call on a worker thread, and reports to a listener on the main
 thread (whoever drains `jobs.tick()`): on_connected, on_upload_progress, on_session_started, on_step, on_mask,
-on_click_done, on_click_refused, on_undone, on_hand_edits, on_committed, on_model_reset, on_model_restored, on_versions,
-on_propagation, on_propagation_ended, on_session_ended, on_busy and on_error(sentence). Every exception a Slicer call
+on_click_done, on_click_refused, on_undone, on_hand_edits, on_committed, on_model_reset, on_model_restored,
+on_workspace_created, on_versions, on_propagation, on_propagation_ended, on_session_ended, on_busy and
+on_error(sentence). Every exception a Slicer call
 raises on the main thread ends in on_error too, never in a traceback on the console.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
@@ -448,6 +449,33 @@ class OAIMSLogic:
             before, info = result
             self.reset_undo = (name, before)
             self._notify("model_reset", info)
+
+        self._submit(job, done)
+
+    def create_workspace(self, name: str, from_workspace: str = ""):
+        """A new workspace named `name` from the source model of `from_workspace` (else the current one), with the
+        server's default strategy and rate; it learns apart from every other workspace. on_workspace_created(info)
+        follows."""
+        if not self._check_client():
+            return
+        name = (name or "").strip()
+        if not name:
+            self._notify("error", "Type a name for the new workspace first.")
+            return
+        try:
+            source = self._workspace_or_current(from_workspace)
+        except LogicError as error:
+            self._report(error)
+            return
+        client = self.client
+
+        def job(ctx):
+            return client.create_workspace(name, client.workspace(source).model)
+
+        def done(info):
+            if info.name not in self.capabilities.workspaces:
+                self.capabilities = replace(self.capabilities, workspaces=self.capabilities.workspaces + (info.name,))
+            self._notify("workspace_created", info)
 
         self._submit(job, done)
 
