@@ -32,16 +32,12 @@ public static class ResultsPage
         if (Load("tune") is { } tune) TuneSection(page, tune);
         string tunedRate = Load("tune")?["chosen"]?["pi+mi"] is { } rate ? $"pi+mi adapts at the rate the tuning chose ({F(rate, "G2")})." : "";
         if (Load("order") is { } order) RowsSection(page, "Stream order (brain T1c, pi+mi)", order, folder, "order", tunedRate);
-        if (Load("retention") is { } retention) RowsSection(page, "Source retention (brain FLAIR validation, pat0004)", retention, folder, "retention", tunedRate);
+        if (Load("retention") is { } retention) RowsSection(page, "Source retention (brain FLAIR validation, pat0004)", retention, folder, "retention",
+            "pi+mi adapts at the product's default rate and settings, as a workspace does when shipped.");
         if (Load("volume") is { } volume) VolumeSection(page, volume);
         if (Load("fundus") is { } fundus) RowsSection(page, "Fundus (Drishti-GS1 test) under synthetic shifts", fundus, folder, "fundus");
         if (Load("drions") is { } drions) RowsSection(page, "Fundus on another camera (DRIONS-DB, disc)", drions, folder, "drions");
-        if (Load("variants") is { } variants) RowsSection(page, "Choices inside MI and PI (tuning stream; the defaults are the kept ones)", variants, folder, "variants",
-            "Each row switches one choice against the defaults (AdaptationSettings); an alternative is kept only when it raises the mean Dice over clicks 1..10 here: " +
-            string.Join(", ", variants["rows"]!.AsObject().Select(kv => $"{kv.Key} {F(kv.Value!["mean_dice_over_clicks"])}")) + ". " +
-            (variants["rows"]!.AsObject().First().Value!["source_validation_after"] is null ? "" :
-                "What each leaves of the source (FLAIR validation Dice@5 of the adapted model, frozen): " +
-                string.Join(", ", variants["rows"]!.AsObject().Select(kv => $"{kv.Key} {F(kv.Value!["source_validation_after"]?["dice_at"]?["5"])}")) + "."));
+        if (Load("variants") is { } variants) RowsSection(page, "Choices inside MI and PI (tuning stream; the defaults are the kept ones)", variants, folder, "variants", VariantsNote(variants));
         if (Load("brain") is { } costs) CostSection(page, costs);
         // Checks made outside `oaims experiments` (a test against the real server that prints its figures) keep their
         // own page under results/, with their command and commit; the page carries them so a rebuild never drops them.
@@ -129,6 +125,22 @@ public static class ResultsPage
         foreach (var (name, scores) in tune["scores"]!.AsObject())
             page.AppendLine($"| {name} | {string.Join(", ", scores!.AsObject().Select(kv => $"{kv.Key}: {F(kv.Value)}"))} | {F(tune["chosen"]![name], "G2")} |");
         page.AppendLine();
+    }
+
+    /// <summary>What each choice scores, what it leaves of the source, and which one the section's rule keeps.</summary>
+    static string VariantsNote(JsonNode variants)
+    {
+        var rows = variants["rows"]!.AsObject();
+        string note = "Each row switches one choice against the defaults (AdaptationSettings). Mean Dice over clicks 1..10 here: " +
+                      string.Join(", ", rows.Select(kv => $"{kv.Key} {F(kv.Value!["mean_dice_over_clicks"])}")) + ". ";
+        if (rows.First().Value!["source_validation_after"] is null) return note;
+        note += "What each leaves of the source (FLAIR validation Dice@5 of the adapted model, frozen" +
+                (variants["source_validation_frozen"] is { } frozen ? $"; {F(frozen["dice_at"]?["5"])} before adapting" : "") + "): " +
+                string.Join(", ", rows.Select(kv => $"{kv.Key} {F(kv.Value!["source_validation_after"]?["dice_at"]?["5"])}")) + ".";
+        if (variants["rule"] is { } rule)
+            note += $" The rule: {rule}. It keeps **{(string?)variants["kept"] ?? "none of them"}**" +
+                    ((string?)variants["kept"] == "default" ? ", the shipped default." : "; the shipped default is another: this run disagrees with it.");
+        return note;
     }
 
     static void RowsSection(StringBuilder page, string title, JsonObject section, string folder, string name, string note = "")

@@ -11,12 +11,13 @@ public class AdaptationSettingsTests
     [Fact]
     public void VariantTextReadsBackToTheSameSettings()
     {
-        var settings = AdaptationSettings.Parse("mi-decay, l2sp=0.5,anchors=newest,stage2=real,ewc=2,adam-eps=1e-4");
-        Assert.Equal(new AdaptationSettings(AnchorAllClicks: false, RealClicksInStage2: true, SourceAnchor: 0.5, MiRateDecay: true, Consolidation: 2, AdamEpsilon: 1e-4), settings);
+        var settings = AdaptationSettings.Parse("mi-decay=off, l2sp=0.5,anchors=newest,stage2=real,ewc=2,adam-eps=1e-4");
+        Assert.Equal(new AdaptationSettings(AnchorAllClicks: false, RealClicksInStage2: true, SourceAnchor: 0.5, MiRateDecay: false, Consolidation: 2, AdamEpsilon: 1e-4), settings);
         Assert.Equal(settings, AdaptationSettings.Parse(settings.ToString()));
+        Assert.Equal("mi-decay=off", AdaptationSettings.Parse("mi-decay=off").ToString());
         Assert.Equal(AdaptationSettings.Default, AdaptationSettings.Parse("default"));
         Assert.Equal(AdaptationSettings.Default, AdaptationSettings.Parse(null));
-        Assert.Equal(AdaptationSettings.Default, AdaptationSettings.Parse("anchors=all")); // the measured default
+        Assert.Equal(AdaptationSettings.Default, AdaptationSettings.Parse("anchors=all,mi-decay")); // the measured defaults
     }
 
     [Theory]
@@ -25,6 +26,7 @@ public class AdaptationSettingsTests
     [InlineData("l2sp=NaN")]
     [InlineData("ewc=-0.5")]
     [InlineData("adam-eps=0")]
+    [InlineData("mi-decay=sometimes")]
     [InlineData("warp-speed")]
     public void UnknownOrInvalidVariantsAreRefusedWithTheListOfKnownOnes(string text)
     {
@@ -122,7 +124,7 @@ public class AdaptationSettingsTests
             interaction.AddClick(new Click(first.X + 1, first.Y, first.Class)); // the 3rd click: half the rate with the decay
             return learner.Network.parameters().Zip(before).Sum(pair => (pair.First - pair.Second).abs().sum().item<float>());
         }
-        double constant = Drift(AdaptationSettings.Default), decayed = Drift(new AdaptationSettings(MiRateDecay: true));
+        double constant = Drift(AdaptationSettings.Parse("mi-decay=off")), decayed = Drift(AdaptationSettings.Default); // the decay is the default
         Assert.InRange(decayed / constant, 0.3, 0.7);
     }
 

@@ -92,12 +92,19 @@ public sealed class ResultsPageTests : IDisposable
             rows[variant] = copy;
         }
         order["rows"] = rows;
+        var frozen = row.DeepClone().AsObject();
+        frozen["dice_at"]!["5"] = 0.930;
+        order["source_validation_frozen"] = frozen;
+        order["rule"] = "the best mean Dice among the choices that keep the source";
+        order["kept"] = "l2sp=1";
         File.WriteAllText(Path.Combine(results, "variants.json"), order.ToJsonString());
 
         ResultsPage.Write(_folder);
 
         string page = File.ReadAllText(Path.Combine(_folder, "results.md"));
         Assert.Contains("here: default 0.781, l2sp=1 0.703.", page);
-        Assert.Contains("What each leaves of the source (FLAIR validation Dice@5 of the adapted model, frozen): default 0.583, l2sp=1 0.899.", page);
+        Assert.Contains("What each leaves of the source (FLAIR validation Dice@5 of the adapted model, frozen; 0.930 before adapting): default 0.583, l2sp=1 0.899.", page);
+        // A run whose rule keeps another choice than the shipped default says so rather than hiding it.
+        Assert.Contains("It keeps **l2sp=1**; the shipped default is another: this run disagrees with it.", page);
     }
 }
