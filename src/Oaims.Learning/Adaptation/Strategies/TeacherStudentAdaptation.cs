@@ -60,8 +60,12 @@ public sealed class TeacherStudentAdaptation : IAdaptationStrategy
 
     static void MoveTeacherTowards(InteractiveUNet teacher, InteractiveUNet student)
     {
+        // The two factors are held as Scalars for the whole loop: with temporaries converted from double at each call, a
+        // long tuning run (the experiments' tsca ladder, 2026-11-30) died in this loop with LibTorch's "Unknown scalar
+        // type", the sign of a Scalar handle freed before the native call read it.
         using var noGrad = no_grad();
+        using TorchSharp.Scalar keep = TeacherMomentum, take = 1 - TeacherMomentum;
         foreach (var (t, s) in teacher.parameters().Zip(student.parameters()))
-            t.mul_(TeacherMomentum).add_(s, alpha: 1 - TeacherMomentum);
+            t.mul_(keep).add_(s, alpha: take);
     }
 }
