@@ -14,7 +14,7 @@ namespace Oaims.Learning.Adaptation;
 /// <param name="MiRateDecay">MI's rate shrinks within an image as 1/(clicks - 1): later clicks move the weights less. The
 /// default since the retention bar (issue 11): of the choices that keep the source within 0.05 FLAIR Dice@5 of frozen
 /// after the tuning stream, it scored best there (docs/results.md, "variants"); the constant rate adapts a little
-/// better and forgets the source (FLAIR Dice@5 0.930 -> 0.668).</param>
+/// better and forgets the source (FLAIR Dice@5 0.930 -> 0.680 in the run at f36b0fb).</param>
 /// <param name="Consolidation">EWC weight: each step also pulls the weights towards the source's, each in proportion to its
 /// importance on the source domain (<see cref="SourceImportance"/>, stored with the checkpoint; 0 = off).</param>
 /// <param name="AdamEpsilon">Adam's epsilon. Adam moves every weight by about the rate whatever its gradient's size; a larger
