@@ -46,6 +46,8 @@ public sealed class ResultsPageTests : IDisposable
     {
         string brain = Path.Combine(CopyCommittedResults(), "brain.json");
         var section = JsonNode.Parse(File.ReadAllText(brain))!.AsObject();
+        // Only pi+mi's row records first masks here, so the page must list that row alone.
+        foreach (var (_, row) in section["rows"]!.AsObject()) row!.AsObject().Remove("first_mask_dice_at");
         section["rows"]!["pi+mi"]!["first_mask_dice_at"] = new JsonObject { ["1"] = 0.5, ["5"] = 0.6, ["10"] = 0.7 };
         File.WriteAllText(brain, section.ToJsonString());
 
