@@ -196,6 +196,9 @@ public static class ExperimentsCommand
 
         static double DiceAt5(JsonObject row) => row["dice_at"]!["5"]!.GetValue<double>();
 
+        // "default" first (on a tie of tuning scores the rule keeps it), then each alternative to the defaults
+        // (AdaptationSettings.Parse reads every entry). EWC is not here: it needs the source importance beside the shipped
+        // weights (docs/results/runs-2026-11-30 has its runs).
         static readonly string[] VariantRows = ["default", "mi-decay=off", "anchors=newest", "stage2=real", "l2sp=1", "adam-eps=1e-3"];
 
         /// <summary>
