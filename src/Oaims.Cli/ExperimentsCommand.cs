@@ -1,6 +1,7 @@
 using Oaims.Imaging;
 using Oaims.Interaction;
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Oaims.Learning;
@@ -44,29 +45,41 @@ public static class ExperimentsCommand
             if (only?.FirstOrDefault(s => !AdaptationStrategies.Names.Contains(s)) is { } unknown)
                 throw new ArgumentException($"Unknown strategy '{unknown}': use {string.Join(", ", AdaptationStrategies.Names)}.");
             var run = new ExperimentRun(parse.GetValue(data)!, parse.GetValue(output)!, parse.GetValue(seed), only);
-            foreach (string section in SplitList(parse.GetValue(sections))!)
+            var chosenSections = SplitList(parse.GetValue(sections))!;
+            if (chosenSections.FirstOrDefault(s => !Sections.Contains(s)) is { } unknownSection)
+                throw new ArgumentException($"Unknown section '{unknownSection}': use {string.Join(", ", Sections)}.");
+            var failedSections = new List<string>();
+            foreach (string section in chosenSections)
             {
                 Console.Error.WriteLine($"== {section}");
-                var result = section switch
+                // A LibTorch failure in one section costs that section, not the ones queued after it in a long run.
+                try { run.Save(section, RunSection(run, section)); }
+                catch (ExternalException error)
                 {
-                    "variants" => run.Variants(),
-                    "tune" => run.Tune(),
-                    "brain" => run.Brain(),
-                    "brain-seen" => run.BrainSeenPatients(),
-                    "order" => run.Order(),
-                    "retention" => run.Retention(),
-                    "volume" => run.Volume(),
-                    "fundus" => run.Fundus(),
-                    "drions" => run.Drions(),
-                    _ => throw new ArgumentException($"Unknown section '{section}': use {string.Join(", ", Sections)}."),
-                };
-                run.Save(section, result);
+                    failedSections.Add(section);
+                    Console.Error.WriteLine($"== {section} FAILED, nothing saved: {error.Message.Split('\n')[0]}");
+                }
             }
             ResultsPage.Write(parse.GetValue(output)!);
-            return 0;
+            if (failedSections.Count > 0) Console.Error.WriteLine($"Failed sections: {string.Join(", ", failedSections)}.");
+            return failedSections.Count == 0 ? 0 : 1;
         }));
         return command;
     }
+
+    static JsonObject RunSection(ExperimentRun run, string section) => section switch
+    {
+        "variants" => run.Variants(),
+        "tune" => run.Tune(),
+        "brain" => run.Brain(),
+        "brain-seen" => run.BrainSeenPatients(),
+        "order" => run.Order(),
+        "retention" => run.Retention(),
+        "volume" => run.Volume(),
+        "fundus" => run.Fundus(),
+        "drions" => run.Drions(),
+        _ => throw new ArgumentException($"Unknown section '{section}': use {string.Join(", ", Sections)}."),
+    };
 
     /// <summary>The runs themselves; every stream goes through <see cref="OnlineStream"/> like `oaims eval`.</summary>
     sealed class ExperimentRun(string data, string output, int seed, IReadOnlyList<string>? onlyStrategies)
@@ -199,7 +212,7 @@ public static class ExperimentsCommand
         // "default" first (on a tie of tuning scores the rule keeps it), then each alternative to the defaults
         // (AdaptationSettings.Parse reads every entry). EWC is not here: it needs the source importance beside the shipped
         // weights (docs/results/runs-2026-11-30 has its runs).
-        static readonly string[] VariantRows = ["default", "mi-decay=off", "anchors=newest", "stage2=real", "l2sp=1", "adam-eps=1e-3"];
+        static readonly string[] VariantRows = ["default", "mi-decay=off", "anchors=newest", "stage2=real", "l2sp=1", "l2sp=10", "adam-eps=1e-3"];
 
         /// <summary>
         /// Each adaptive strategy's rate from {0.3, 1, 3} x the task rate, extended a step at a time past an edge
@@ -212,24 +225,41 @@ public static class ExperimentsCommand
         {
             var task = SegmentationTask.BrainLesion;
             var tuning = EverySecond(BrainProtocol.TuningStream(Brats, _provenance.Data.Add));
-            var result = Previous("tune", "scores", "chosen", "commits");
+            var result = Previous("tune", "scores", "chosen", "commits", "failed");
             foreach (string strategy in Adaptive.Where(Selected))
             {
                 var score = new SortedDictionary<int, double>();
+                var failed = new SortedDictionary<int, string>();
+                string RateText(int step) => (task.AdaptationLearningRate * RateLadder[step]).ToString("G3");
                 void Score(int step)
                 {
                     double rate = task.AdaptationLearningRate * RateLadder[step];
-                    var (stream, _, learner) = Stream("brain-flair", strategy, rate, tuning, 10, $"{strategy} lr {rate:G2}");
-                    learner.Dispose();
-                    score[step] = MeanDiceOverClicks(stream);
+                    try
+                    {
+                        var (stream, _, learner) = Stream("brain-flair", strategy, rate, tuning, 10, $"{strategy} lr {rate:G2}");
+                        learner.Dispose();
+                        score[step] = MeanDiceOverClicks(stream);
+                    }
+                    catch (ExternalException error)
+                    {
+                        // LibTorch failed inside one rate's stream (the run at f36b0fb lost an hour of tuning to one): the
+                        // rate is recorded as failed and the ladder goes on without it, so the other rates still count.
+                        failed[step] = error.Message.Split('\n')[0];
+                        Console.Error.WriteLine($"  {strategy} lr {rate:G2} FAILED: {failed[step]}");
+                    }
                 }
+                bool Tried(int step) => score.ContainsKey(step) || failed.ContainsKey(step);
                 for (int step = FirstRate; step <= LastRate; step++) Score(step);
                 int Best() => score.MaxBy(kv => kv.Value).Key;
-                while (Best() == score.Keys.First() && Best() > 0) Score(Best() - 1);
-                while (Best() == score.Keys.Last() && Best() < RateLadder.Length - 1) Score(Best() + 1);
-                result["scores"]![strategy] = new JsonObject(score.Select(kv =>
-                    KeyValuePair.Create((task.AdaptationLearningRate * RateLadder[kv.Key]).ToString("G3"), (JsonNode?)Math.Round(kv.Value, 4))));
-                result["chosen"]![strategy] = task.AdaptationLearningRate * RateLadder[Best()];
+                while (score.Count > 0 && Best() == score.Keys.First() && Best() > 0 && !Tried(Best() - 1)) Score(Best() - 1);
+                while (score.Count > 0 && Best() == score.Keys.Last() && Best() < RateLadder.Length - 1 && !Tried(Best() + 1)) Score(Best() + 1);
+                result["scores"]![strategy] = new JsonObject(score.Select(kv => KeyValuePair.Create(RateText(kv.Key), (JsonNode?)Math.Round(kv.Value, 4))));
+                if (failed.Count > 0)
+                    result["failed"]![strategy] = new JsonObject(failed.Select(kv => KeyValuePair.Create(RateText(kv.Key), (JsonNode?)kv.Value)));
+                else result["failed"]!.AsObject().Remove(strategy);
+                // No rate finished: the strategy keeps its default rate, and the page says so beside its failures.
+                if (score.Count > 0) result["chosen"]![strategy] = task.AdaptationLearningRate * RateLadder[Best()];
+                else result["chosen"]!.AsObject().Remove(strategy);
                 result["commits"]![strategy] = _provenance.Commit;
             }
             result["stream"] = $"BraTS 2013 T1c of the source-training patients {string.Join(",", BrainProtocol.SourceTrainingCases)} (every 2nd image of the tuning stream, which keeps every 3rd lesion slice: {tuning.Count} images; never the evaluation patient {BrainProtocol.UnseenCase}), file order, 10 clicks";

@@ -123,7 +123,12 @@ public static class ResultsPage
         page.AppendLine("| strategy | scores by learning rate | chosen |");
         page.AppendLine("|---|---|---|");
         foreach (var (name, scores) in tune["scores"]!.AsObject())
-            page.AppendLine($"| {name} | {string.Join(", ", scores!.AsObject().Select(kv => $"{kv.Key}: {F(kv.Value)}"))} | {F(tune["chosen"]![name], "G2")} |");
+        {
+            var cells = scores!.AsObject().Select(kv => $"{kv.Key}: {F(kv.Value)}")
+                .Concat(tune["failed"]?[name]?.AsObject().Select(kv => $"{kv.Key}: failed ({kv.Value})") ?? []);
+            string chosen = tune["chosen"]?[name] is { } rate ? F(rate, "G2") : "none finished: the default rate";
+            page.AppendLine($"| {name} | {string.Join(", ", cells)} | {chosen} |");
+        }
         page.AppendLine();
     }
 

@@ -59,6 +59,30 @@ public sealed class ResultsPageTests : IDisposable
     }
 
     [Fact]
+    public void The_tuning_table_lists_rates_that_failed_and_says_when_no_rate_finished()
+    {
+        string results = CopyCommittedResults();
+        var tune = new JsonObject
+        {
+            ["scores"] = new JsonObject { ["tsca"] = new JsonObject { ["1.5e-05"] = 0.61, ["5e-05"] = 0.55 }, ["tent"] = new JsonObject() },
+            ["failed"] = new JsonObject
+            {
+                ["tsca"] = new JsonObject { ["0.00015"] = "Unknown scalar type." },
+                ["tent"] = new JsonObject { ["5e-05"] = "Unknown scalar type." },
+            },
+            ["chosen"] = new JsonObject { ["tsca"] = 1.5e-5 },
+            ["score"] = "mean Dice over clicks 1..10",
+        };
+        File.WriteAllText(Path.Combine(results, "tune.json"), tune.ToJsonString());
+
+        ResultsPage.Write(_folder);
+
+        string page = File.ReadAllText(Path.Combine(_folder, "results.md"));
+        Assert.Contains("| tsca | 1.5e-05: 0.610, 5e-05: 0.550, 0.00015: failed (Unknown scalar type.) | 1.5E-05 |", page);
+        Assert.Contains("| tent | 5e-05: failed (Unknown scalar type.) | none finished: the default rate |", page);
+    }
+
+    [Fact]
     public void The_page_names_the_tree_state_weights_and_data_manifest_a_section_recorded()
     {
         string brain = Path.Combine(CopyCommittedResults(), "brain.json");
