@@ -28,6 +28,7 @@ public sealed class OnlineLearner : IDisposable
     readonly List<ModelVersion> _history = [];
     readonly LearnerSnapshot _source;
     readonly IReadOnlyList<Tensor>? _importance;
+    readonly Scalar _sourceAnchorWeight, _consolidationWeight; // held: see WithSourceAnchor
     // Snapshots of recent versions (oldest dropped first); the source is kept apart and never dropped.
     readonly LinkedList<(long Version, LearnerSnapshot Snapshot)> _recent = new();
     readonly int _snapshotCapacity;
@@ -93,6 +94,8 @@ public sealed class OnlineLearner : IDisposable
         if (Settings.Consolidation > 0 && sourceImportance is null)
             throw new ArgumentException($"The variant ewc needs the source weights' importance ({SourceImportance.FileName} beside the model's weights: `oaims importance`).");
         _importance = sourceImportance;
+        _sourceAnchorWeight = Settings.SourceAnchor;
+        _consolidationWeight = Settings.Consolidation;
         Network = network;
         SourceCard = sourceCard;
         Task = sourceCard.ToTask();
@@ -158,19 +161,22 @@ public sealed class OnlineLearner : IDisposable
     // L2-SP (Li et al., 2018): the squared distance to the source weights, so that what one domain teaches pulls the model
     // away from the source only as far as the losses need.
     // EWC (Kirkpatrick et al., 2017) weighs each weight's distance by its importance on the source domain instead.
+    // square() rather than pow(2), and the weights held as Scalars for the learner's life: a Scalar converted from a number
+    // for one call can be finalized while LibTorch still reads it, and over these per-weight loops that happened (the
+    // variants run at 761595d died in l2sp=1 with "Unknown scalar type", as TSCA's teacher update had before).
     Tensor WithSourceAnchor(Tensor loss)
     {
         if (Settings.SourceAnchor > 0)
         {
             var distance = zeros(1, device: loss.device);
-            foreach (var (weight, source) in _parameters.Zip(_source.Weights)) distance = distance + (weight - source).pow(2).sum();
-            loss = loss + Settings.SourceAnchor * distance.squeeze();
+            foreach (var (weight, source) in _parameters.Zip(_source.Weights)) distance = distance + (weight - source).square().sum();
+            loss = loss + distance.squeeze().mul(_sourceAnchorWeight);
         }
         if (Settings.Consolidation > 0)
         {
             var weighted = zeros(1, device: loss.device);
-            for (int i = 0; i < _parameters.Count; i++) weighted = weighted + (_importance![i] * (_parameters[i] - _source.Weights[i]).pow(2)).sum();
-            loss = loss + Settings.Consolidation * weighted.squeeze();
+            for (int i = 0; i < _parameters.Count; i++) weighted = weighted + (_importance![i] * (_parameters[i] - _source.Weights[i]).square()).sum();
+            loss = loss + weighted.squeeze().mul(_consolidationWeight);
         }
         return loss;
     }

@@ -40,7 +40,7 @@ public static class SourceImportance
             loss.backward();
             using (no_grad())
                 for (int i = 0; i < parameters.Count; i++)
-                    if (parameters[i].grad is { } g) sums[i].add_(g.pow(2));
+                    if (parameters[i].grad is { } g) sums[i].add_(g.square());
             used++;
         }
         foreach (var p in parameters) p.grad?.zero_();

@@ -1,5 +1,6 @@
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
+using Scalar = TorchSharp.Scalar;
 
 namespace Oaims.Learning.Losses;
 
@@ -12,6 +13,9 @@ public static class DiceFocalLoss
     public const double FocalWeight = 0.7;
     public const double Gamma = 2.0;
     const double Smooth = 1e-5;
+    // Held for the process's life: a Scalar converted for one call over an image-sized tensor can be finalized while
+    // LibTorch still reads it (OnlineLearner.WithSourceAnchor says where that happened).
+    static readonly Scalar One = 1.0, GammaExponent = Gamma;
 
     /// <param name="logits">(N, C, H, W) raw network outputs.</param>
     /// <param name="target">(N, H, W) int64 class indices (ground truth or a pseudo-label).</param>
@@ -28,7 +32,7 @@ public static class DiceFocalLoss
         using var scope = NewDisposeScope();
         var logPt = F.log_softmax(logits, 1).gather(1, target.unsqueeze(1)).squeeze(1);
         var pt = logPt.exp();
-        return (-(1 - pt).pow(Gamma) * logPt).mean().MoveToOuterDisposeScope();
+        return (-pt.neg().add_(One).pow(GammaExponent) * logPt).mean().MoveToOuterDisposeScope();
     }
 
     /// <summary>1 - soft Dice per sample and foreground class, averaged.</summary>
