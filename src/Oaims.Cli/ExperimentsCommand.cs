@@ -97,8 +97,7 @@ public static class ExperimentsCommand
         {
             Directory.CreateDirectory(ResultsFolder);
             bool partial = onlyStrategies is not null && section is "tune" or "brain";
-            string command = $"oaims experiments --data {data} --out {output} --sections {section} --seed {seed}" +
-                             (partial ? $" --strategies {string.Join(",", onlyStrategies!)}" : "");
+            string command = CommandFor(section);
             var run = new JsonObject { ["command"] = command, ["commit"] = _provenance.Commit, ["provenance"] = _provenance.ToJson() };
             _provenance = _provenance.Fresh();
             if (partial && result["command"] is not null)
@@ -115,6 +114,26 @@ public static class ExperimentsCommand
                 result.Remove("reruns");
             }
             AtomicFile.WriteAllText(Path.Combine(ResultsFolder, section + ".json"), result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        }
+
+        string CommandFor(string section) =>
+            $"oaims experiments --data {data} --out {output} --sections {section} --seed {seed}" +
+            (onlyStrategies is not null && section is "tune" or "brain" ? $" --strategies {string.Join(",", onlyStrategies!)}" : "");
+
+        /// <summary>
+        /// Writes a section that is still running, marked "unfinished" with what is left: the run at 761595d lost its whole
+        /// tuning to a crash no exception reaches (a segfault in TENT's ladder, after five strategies), so each finished
+        /// strategy is kept. `--sections tune --strategies` with the rest resumes it; <see cref="Save"/> replaces it at the end.
+        /// </summary>
+        void SaveProgress(string section, JsonObject result, IEnumerable<string> unfinished)
+        {
+            var progress = result.DeepClone().AsObject();
+            progress["unfinished"] = new JsonArray(unfinished.Select(s => (JsonNode?)s).ToArray());
+            progress["command"] ??= CommandFor(section);
+            progress["commit"] ??= _provenance.Commit;
+            progress["provenance"] ??= _provenance.ToJson();
+            Directory.CreateDirectory(ResultsFolder);
+            AtomicFile.WriteAllText(Path.Combine(ResultsFolder, section + ".json"), progress.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         }
 
         /// <summary>Learning rate chosen by the tuning section (factor x the task's rate), or the default.</summary>
@@ -226,7 +245,9 @@ public static class ExperimentsCommand
             var task = SegmentationTask.BrainLesion;
             var tuning = EverySecond(BrainProtocol.TuningStream(Brats, _provenance.Data.Add));
             var result = Previous("tune", "scores", "chosen", "commits", "failed");
-            foreach (string strategy in Adaptive.Where(Selected))
+            result.Remove("unfinished");
+            var strategies = Adaptive.Where(Selected).ToList();
+            foreach (var (strategy, position) in strategies.Select((s, i) => (s, i)))
             {
                 var score = new SortedDictionary<int, double>();
                 var failed = new SortedDictionary<int, string>();
@@ -261,6 +282,7 @@ public static class ExperimentsCommand
                 if (score.Count > 0) result["chosen"]![strategy] = task.AdaptationLearningRate * RateLadder[Best()];
                 else result["chosen"]!.AsObject().Remove(strategy);
                 result["commits"]![strategy] = _provenance.Commit;
+                if (position < strategies.Count - 1) SaveProgress("tune", result, strategies.Skip(position + 1));
             }
             result["stream"] = $"BraTS 2013 T1c of the source-training patients {string.Join(",", BrainProtocol.SourceTrainingCases)} (every 2nd image of the tuning stream, which keeps every 3rd lesion slice: {tuning.Count} images; never the evaluation patient {BrainProtocol.UnseenCase}), file order, 10 clicks";
             result["score"] = "mean Dice over clicks 1..10";

@@ -120,6 +120,8 @@ public static class ResultsPage
         page.AppendLine($"Each adaptive strategy, ours and the baselines, got the learning rate that scored best on the tuning stream " +
                         $"(score: {tune["score"]}); rates are multiples of the method's brain rate 5e-5: {tune["grid"]?.ToString() ?? "{0.3, 1, 3}"}. {Provenance(tune)}");
         page.AppendLine();
+        if (tune["unfinished"] is JsonArray unfinished)
+            page.AppendLine($"**Unfinished**: the tuning stopped before {string.Join(", ", unfinished)}; those strategies run at their default rates.").AppendLine();
         page.AppendLine("| strategy | scores by learning rate | chosen |");
         page.AppendLine("|---|---|---|");
         foreach (var (name, scores) in tune["scores"]!.AsObject())

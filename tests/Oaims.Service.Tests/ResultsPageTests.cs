@@ -59,7 +59,7 @@ public sealed class ResultsPageTests : IDisposable
     }
 
     [Fact]
-    public void The_tuning_table_lists_rates_that_failed_and_says_when_no_rate_finished()
+    public void The_tuning_table_lists_rates_that_failed_and_says_when_no_rate_or_strategy_finished()
     {
         string results = CopyCommittedResults();
         var tune = new JsonObject
@@ -72,6 +72,7 @@ public sealed class ResultsPageTests : IDisposable
             },
             ["chosen"] = new JsonObject { ["tsca"] = 1.5e-5 },
             ["score"] = "mean Dice over clicks 1..10",
+            ["unfinished"] = new JsonArray("tent"),
         };
         File.WriteAllText(Path.Combine(results, "tune.json"), tune.ToJsonString());
 
@@ -80,6 +81,7 @@ public sealed class ResultsPageTests : IDisposable
         string page = File.ReadAllText(Path.Combine(_folder, "results.md"));
         Assert.Contains("| tsca | 1.5e-05: 0.610, 5e-05: 0.550, 0.00015: failed (Unknown scalar type.) | 1.5E-05 |", page);
         Assert.Contains("| tent | 5e-05: failed (Unknown scalar type.) | none finished: the default rate |", page);
+        Assert.Contains("**Unfinished**: the tuning stopped before tent; those strategies run at their default rates.", page);
     }
 
     [Fact]
