@@ -319,5 +319,7 @@ public sealed class OnlineLearner : IDisposable
         _source.Dispose();
         _optimizer.Dispose();
         Network.Dispose();
+        _sourceAnchorWeight.Dispose();
+        _consolidationWeight.Dispose();
     }
 }
