@@ -1,6 +1,7 @@
 using Oaims.Imaging;
 using Oaims.Interaction;
 using System.CommandLine;
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -78,7 +79,7 @@ public static class ExperimentsCommand
         "volume" => run.Volume(),
         "fundus" => run.Fundus(),
         "drions" => run.Drions(),
-        _ => throw new ArgumentException($"Unknown section '{section}': use {string.Join(", ", Sections)}."),
+        _ => throw new UnreachableException($"Section '{section}' passed the check against Sections but has no runner."),
     };
 
     /// <summary>The runs themselves; every stream goes through <see cref="OnlineStream"/> like `oaims eval`.</summary>
@@ -95,7 +96,6 @@ public static class ExperimentsCommand
 
         public void Save(string section, JsonObject result)
         {
-            Directory.CreateDirectory(ResultsFolder);
             bool partial = onlyStrategies is not null && section is "tune" or "brain";
             string command = CommandFor(section);
             var run = new JsonObject { ["command"] = command, ["commit"] = _provenance.Commit, ["provenance"] = _provenance.ToJson() };
@@ -113,7 +113,13 @@ public static class ExperimentsCommand
                 result["provenance"] = run["provenance"]!.DeepClone();
                 result.Remove("reruns");
             }
-            AtomicFile.WriteAllText(Path.Combine(ResultsFolder, section + ".json"), result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            WriteSection(section, result);
+        }
+
+        void WriteSection(string section, JsonObject json)
+        {
+            Directory.CreateDirectory(ResultsFolder);
+            AtomicFile.WriteAllText(Path.Combine(ResultsFolder, section + ".json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         }
 
         string CommandFor(string section) =>
@@ -132,8 +138,7 @@ public static class ExperimentsCommand
             progress["command"] ??= CommandFor(section);
             progress["commit"] ??= _provenance.Commit;
             progress["provenance"] ??= _provenance.ToJson();
-            Directory.CreateDirectory(ResultsFolder);
-            AtomicFile.WriteAllText(Path.Combine(ResultsFolder, section + ".json"), progress.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            WriteSection(section, progress);
         }
 
         /// <summary>Learning rate chosen by the tuning section (factor x the task's rate), or the default.</summary>
@@ -251,10 +256,11 @@ public static class ExperimentsCommand
             {
                 var score = new SortedDictionary<int, double>();
                 var failed = new SortedDictionary<int, string>();
-                string RateText(int step) => (task.AdaptationLearningRate * RateLadder[step]).ToString("G3");
+                double RateAt(int step) => task.AdaptationLearningRate * RateLadder[step];
+                string RateText(int step) => RateAt(step).ToString("G3");
                 void Score(int step)
                 {
-                    double rate = task.AdaptationLearningRate * RateLadder[step];
+                    double rate = RateAt(step);
                     try
                     {
                         var (stream, _, learner) = Stream("brain-flair", strategy, rate, tuning, 10, $"{strategy} lr {rate:G2}");
@@ -279,7 +285,7 @@ public static class ExperimentsCommand
                     result["failed"]![strategy] = new JsonObject(failed.Select(kv => KeyValuePair.Create(RateText(kv.Key), (JsonNode?)kv.Value)));
                 else result["failed"]!.AsObject().Remove(strategy);
                 // No rate finished: the strategy keeps its default rate, and the page says so beside its failures.
-                if (score.Count > 0) result["chosen"]![strategy] = task.AdaptationLearningRate * RateLadder[Best()];
+                if (score.Count > 0) result["chosen"]![strategy] = RateAt(Best());
                 else result["chosen"]!.AsObject().Remove(strategy);
                 result["commits"]![strategy] = _provenance.Commit;
                 if (position < strategies.Count - 1) SaveProgress("tune", result, strategies.Skip(position + 1));

@@ -22,6 +22,13 @@ public sealed class ResultsPageTests : IDisposable
         return results;
     }
 
+    /// <summary>docs/results.md rebuilt from the scratch folder's sections, as its text.</summary>
+    string RebuiltPage()
+    {
+        ResultsPage.Write(_folder);
+        return File.ReadAllText(Path.Combine(_folder, "results.md"));
+    }
+
     [Fact]
     public void The_page_is_rebuilt_from_results_written_before_provenance_was_recorded()
     {
@@ -33,9 +40,7 @@ public sealed class ResultsPageTests : IDisposable
             File.WriteAllText(json, section.ToJsonString());
         }
 
-        ResultsPage.Write(_folder);
-
-        string page = File.ReadAllText(Path.Combine(_folder, "results.md"));
+        string page = RebuiltPage();
         Assert.Contains("## Brain lesion: FLAIR-trained model on the T1c stream", page);
         Assert.Contains("Run: `oaims experiments", page);
         Assert.DoesNotContain("SHA-256", page);
@@ -51,9 +56,7 @@ public sealed class ResultsPageTests : IDisposable
         section["rows"]!["pi+mi"]!["first_mask_dice_at"] = new JsonObject { ["1"] = 0.5, ["5"] = 0.6, ["10"] = 0.7 };
         File.WriteAllText(brain, section.ToJsonString());
 
-        ResultsPage.Write(_folder);
-
-        string page = File.ReadAllText(Path.Combine(_folder, "results.md"));
+        string page = RebuiltPage();
         Assert.Contains("Each click is scored on the mask it leaves: the refined mask", page);
         Assert.Contains("First masks (before each click's adaptation), Dice@1/5/10: pi+mi 0.500/0.600/0.700.", page);
     }
@@ -76,9 +79,7 @@ public sealed class ResultsPageTests : IDisposable
         };
         File.WriteAllText(Path.Combine(results, "tune.json"), tune.ToJsonString());
 
-        ResultsPage.Write(_folder);
-
-        string page = File.ReadAllText(Path.Combine(_folder, "results.md"));
+        string page = RebuiltPage();
         Assert.Contains("| tsca | 1.5e-05: 0.610, 5e-05: 0.550, 0.00015: failed (Unknown scalar type.) | 1.5E-05 |", page);
         Assert.Contains("| tent | 5e-05: failed (Unknown scalar type.) | none finished: the default rate |", page);
         Assert.Contains("**Unfinished**: the tuning stopped before tent; those strategies run at their default rates.", page);
@@ -96,9 +97,7 @@ public sealed class ResultsPageTests : IDisposable
         };
         File.WriteAllText(brain, section.ToJsonString());
 
-        ResultsPage.Write(_folder);
-
-        string page = File.ReadAllText(Path.Combine(_folder, "results.md"));
+        string page = RebuiltPage();
         Assert.Contains("with uncommitted changes; brain-flair weights SHA-256 `0123456789ab`; data manifest SHA-256 `fedcba987654` (8 files)", page);
     }
 
@@ -127,9 +126,7 @@ public sealed class ResultsPageTests : IDisposable
         order["kept"] = "l2sp=1";
         File.WriteAllText(Path.Combine(results, "variants.json"), order.ToJsonString());
 
-        ResultsPage.Write(_folder);
-
-        string page = File.ReadAllText(Path.Combine(_folder, "results.md"));
+        string page = RebuiltPage();
         Assert.Contains("here: default 0.781, l2sp=1 0.703.", page);
         Assert.Contains("What each leaves of the source (FLAIR validation Dice@5 of the adapted model, frozen; 0.930 before adapting): default 0.583, l2sp=1 0.899.", page);
         // A run whose rule keeps another choice than the shipped default says so rather than hiding it.
