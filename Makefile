@@ -8,7 +8,7 @@ OAIMS := src/Oaims.Cli/bin/$(CONFIG)/net10.0/oaims
 SERVER ?= http://127.0.0.1:50051
 DATA ?= ../shared/data
 
-.PHONY: build run demo test test-dotnet test-python experiments bench soak install clean
+.PHONY: build run demo test test-dotnet test-python experiments experiments-resume bench soak install clean
 
 build:
 	$(DOTNET) build OAIMS.sln -c $(CONFIG) --nologo -v quiet
@@ -33,9 +33,14 @@ test-python:
 	else echo "no Python tests yet"; fi
 	OAIMS_CLI=$(abspath $(OAIMS)) $(PYTHON) -m pytest -q tests/deploy
 
-## Long runs: regenerate docs/results.md and the plots (about an hour on 2 cores).
+## Long runs: regenerate docs/results.md and the plots (about five hours on 2 cores, more than one sitting).
+## `make experiments-resume` goes on where a stopped run left off: it skips the sections docs/results holds from the
+## same code version (src, build, models as committed) and finishes an unfinished tuning.
 experiments: build
 	$(OAIMS) experiments --data $(DATA) --out docs
+
+experiments-resume: build
+	$(OAIMS) experiments --data $(DATA) --out docs --resume
 
 ## Timings, written to docs/benchmarks.md from one run (about 10 minutes on 2 cores): click time in-process; time to first
 ## mask and to done over gRPC against in-process; bytes per click; TorchSharp vs python3-torch; uploads vs raw TCP; server memory; pre-labelling

@@ -37,21 +37,32 @@ public static class ExperimentsCommand
         var sections = WithDefault("--sections", string.Join(",", Sections), "comma-separated sections to (re)run");
         var seed = WithDefault("--seed", 0, "seed for the random order");
         var strategies = Optional("--strategies", "tune and brain sections: re-run only these strategies (comma-separated), keeping the other rows");
+        var resume = new Option<bool>("--resume") { Description = "skip the sections OUT already holds from the same code version and finish an unfinished tuning: a run longer than one sitting goes on where it stopped" };
         var command = new Command("experiments", "Run the online-adaptation experiments and rebuild docs/results.md.");
-        foreach (var o in new Option[] { data, output, sections, seed, strategies }) command.Options.Add(o);
+        foreach (var o in new Option[] { data, output, sections, seed, strategies, resume }) command.Options.Add(o);
         command.SetAction(parse => Guarded(() =>
         {
             TorchRuntime.UseThreads();
             var only = SplitList(parse.GetValue(strategies));
             if (only?.FirstOrDefault(s => !AdaptationStrategies.Names.Contains(s)) is { } unknown)
                 throw new ArgumentException($"Unknown strategy '{unknown}': use {string.Join(", ", AdaptationStrategies.Names)}.");
-            var run = new ExperimentRun(parse.GetValue(data)!, parse.GetValue(output)!, parse.GetValue(seed), only);
+            bool resuming = parse.GetValue(resume);
+            if (resuming && only is not null)
+                throw new ArgumentException("--resume goes on with whole sections and --strategies re-runs rows of one: use one of them.");
+            var run = new ExperimentRun(parse.GetValue(data)!, parse.GetValue(output)!, parse.GetValue(seed), only, resuming);
+            if (resuming && run.CodeVersion is null)
+                throw new ArgumentException("--resume needs committed code (src, build, models): with changes there, earlier sections cannot be shown to come from the same code.");
             var chosenSections = SplitList(parse.GetValue(sections))!;
             if (chosenSections.FirstOrDefault(s => !Sections.Contains(s)) is { } unknownSection)
                 throw new ArgumentException($"Unknown section '{unknownSection}': use {string.Join(", ", Sections)}.");
             var failedSections = new List<string>();
             foreach (string section in chosenSections)
             {
+                if (resuming && run.Finished(section))
+                {
+                    Console.Error.WriteLine($"== {section}: already in {parse.GetValue(output)} from this code version, skipped");
+                    continue;
+                }
                 Console.Error.WriteLine($"== {section}");
                 // A LibTorch failure in one section costs that section, not the ones queued after it in a long run.
                 try { run.Save(section, RunSection(run, section)); }
@@ -83,11 +94,25 @@ public static class ExperimentsCommand
     };
 
     /// <summary>The runs themselves; every stream goes through <see cref="OnlineStream"/> like `oaims eval`.</summary>
-    sealed class ExperimentRun(string data, string output, int seed, IReadOnlyList<string>? onlyStrategies)
+    sealed class ExperimentRun(string data, string output, int seed, IReadOnlyList<string>? onlyStrategies, bool resuming)
     {
         // The code when the run started (sections take long, and HEAD may move on while they run); the models and data
         // files each section used are recorded afresh per section.
         RunProvenance _provenance = RunProvenance.Start(data);
+
+        public string? CodeVersion => _provenance.CodeVersion;
+
+        /// <summary>The section's file is complete and was computed by this code version.</summary>
+        public bool Finished(string section) =>
+            SavedFromThisCode(section) is { } saved && saved["unfinished"] is null;
+
+        JsonObject? SavedFromThisCode(string section)
+        {
+            string path = Path.Combine(ResultsFolder, section + ".json");
+            if (CodeVersion is null || !File.Exists(path)) return null;
+            var saved = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+            return saved["provenance"]?["code_version"]?.GetValue<string>() == CodeVersion ? saved : null;
+        }
 
         string Brats => Path.Combine(data, "brats2013");
         string Drishti => Path.Combine(data, "fundus", "drishti-gs1");
@@ -249,9 +274,22 @@ public static class ExperimentsCommand
         {
             var task = SegmentationTask.BrainLesion;
             var tuning = EverySecond(BrainProtocol.TuningStream(Brats, _provenance.Data.Add));
-            var result = Previous("tune", "scores", "chosen", "commits", "failed");
+            var unfinished = resuming ? SavedFromThisCode("tune") : null;
+            if (unfinished?["unfinished"] is null) unfinished = null;
+            var result = unfinished ?? Previous("tune", "scores", "chosen", "commits", "failed");
+            var strategies = unfinished is null
+                ? Adaptive.Where(Selected).ToList()
+                : unfinished["unfinished"]!.AsArray().Select(s => s!.GetValue<string>()).ToList();
             result.Remove("unfinished");
-            var strategies = Adaptive.Where(Selected).ToList();
+            if (unfinished is not null)
+            {
+                // Resumed at a later commit of the same code: the part already done keeps its own record.
+                var earlier = new JsonObject { ["command"] = result["command"]?.DeepClone(), ["commit"] = result["commit"]?.DeepClone(), ["provenance"] = result["provenance"]?.DeepClone() };
+                if (result["earlier_parts"] is JsonArray parts) parts.Add(earlier);
+                else result["earlier_parts"] = new JsonArray(earlier);
+                foreach (string key in new[] { "command", "commit", "provenance" }) result.Remove(key);
+                Console.Error.WriteLine($"  resuming the tuning with {string.Join(", ", strategies)}");
+            }
             foreach (var (strategy, position) in strategies.Select((s, i) => (s, i)))
             {
                 var score = new SortedDictionary<int, double>();

@@ -25,6 +25,7 @@ public static class ResultsPage
         page.AppendLine("Each click is scored on the mask it leaves: the refined mask, from the model after the click's adaptation step (the");
         page.AppendLine("simulated user places the next click on it). The sidecar shows a first mask before that step; where a results file");
         page.AppendLine("records it (`first_mask_dice_at`, runs since mask-first), its Dice is listed under the table.");
+        page.AppendLine(CodeVersionsLine(ExperimentsCommand.Sections.Select(name => (name, Load(name))).Where(s => s.Item2 is not null).ToList()!));
         page.AppendLine();
 
         if (Load("brain") is { } brain) BrainSection(page, brain, folder);
@@ -46,10 +47,29 @@ public static class ResultsPage
         AtomicFile.WriteAllText(Path.Combine(output, "results.md"), page.ToString());
     }
 
+    /// <summary>
+    /// Whether the sections come from one code (<see cref="SourceControl.CodeVersion"/>): a full run takes longer than
+    /// one sitting on a 2-core machine, and `--resume` continues it at later commits that changed no code.
+    /// </summary>
+    static string CodeVersionsLine(IReadOnlyList<(string Name, JsonObject Json)> sections)
+    {
+        static IEnumerable<JsonNode?> Parts(JsonObject json) =>
+            new[] { json["provenance"] }.Concat((json["earlier_parts"] as JsonArray ?? []).Concat(json["reruns"] as JsonArray ?? []).Select(p => p?["provenance"]));
+        var versions = sections.SelectMany(s => Parts(s.Json).Select(p => (s.Name, Code: p?["code_version"]?.GetValue<string>())))
+                               .Distinct().GroupBy(s => s.Code).ToList();
+        string Names(IEnumerable<(string Name, string? Code)> group) => string.Join(", ", group.Select(s => s.Name));
+        if (versions.Count == 1 && versions[0].Key is { } only)
+            return $"Code: every section below ran one code version, `{Short(only)}` (src, build and models as committed).";
+        return "Code: the sections below ran " + string.Join("; ", versions.Select(v => v.Key is null
+            ? $"no recorded code version ({Names(v)}: run before it was recorded, or with changed code)"
+            : $"code version `{Short(v.Key)}` ({Names(v)})")) + ".";
+    }
+
     static string F(JsonNode? n, string format = "F3") => n is null ? "-" : n.GetValue<double>().ToString(format, CultureInfo.InvariantCulture);
 
     static string Provenance(JsonObject section) =>
         $"Run: `{section["command"]}` at commit `{section["commit"]}`{Inputs(section)}" +
+        string.Concat((section["earlier_parts"] as JsonArray ?? []).Select(r => $"; resumed from a part run at commit `{r!["commit"]}`{Inputs(r)}")) +
         string.Concat((section["reruns"] as JsonArray ?? []).Select(r => $"; rows re-run by `{r!["command"]}` at commit `{r["commit"]}`{Inputs(r)}")) +
         $". Stream: {section["stream"]}.";
 
@@ -59,6 +79,7 @@ public static class ResultsPage
         if (run["provenance"] is not JsonObject provenance) return "";
         var parts = new List<string>();
         if (provenance["dirty"]?.GetValue<bool>() == true) parts.Add("with uncommitted changes");
+        if (provenance["code_version"] is { } code) parts.Add($"code version `{Short(code)}`");
         if (provenance["model_weights_sha256"] is JsonObject models)
             parts.AddRange(models.Select(m => $"{m.Key} weights SHA-256 `{Short(m.Value)}`"));
         if (provenance["data_manifest_sha256"] is { } data) parts.Add($"data manifest SHA-256 `{Short(data)}` ({provenance["data_files"]} files)");

@@ -6,24 +6,27 @@ using Oaims.Learning.Data;
 namespace Oaims.Cli;
 
 /// <summary>
-/// What a results file needs to be traced to its inputs: the code (commit, and whether the tree had uncommitted changes),
+/// What a results file needs to be traced to its inputs: the code (commit, whether the tree had uncommitted changes, and
+/// the code version: <see cref="SourceControl.CodeVersion"/>),
 /// the weights of every model used (SHA-256 of model.safetensors) and the data read (<see cref="DataManifest"/>).
 /// </summary>
-public sealed class RunProvenance(string? commit, bool? dirty, string dataRoot)
+public sealed class RunProvenance(string? commit, bool? dirty, string? codeVersion, string dataRoot)
 {
     readonly SortedDictionary<string, string> _models = new(StringComparer.Ordinal);
 
     public string? Commit { get; } = commit;
     public bool? Dirty { get; } = dirty;
+    /// <summary>Null when the code paths had changes of their own (<see cref="SourceControl.CodeVersion"/>).</summary>
+    public string? CodeVersion { get; } = codeVersion;
     public DataManifest Data { get; } = new(dataRoot);
     /// <summary>Model name -> SHA-256 of its weights file.</summary>
     public IReadOnlyDictionary<string, string> ModelWeightsSha256 => _models;
 
     /// <summary>The code as checked out now (capture it when a run starts: HEAD may move while it runs).</summary>
-    public static RunProvenance Start(string dataRoot) => new(SourceControl.Commit(), SourceControl.IsDirty(), dataRoot);
+    public static RunProvenance Start(string dataRoot) => new(SourceControl.Commit(), SourceControl.IsDirty(), SourceControl.CodeVersion(), dataRoot);
 
     /// <summary>The same code with no model or data recorded yet, for the next part of a long run.</summary>
-    public RunProvenance Fresh() => new(Commit, Dirty, Data.Root);
+    public RunProvenance Fresh() => new(Commit, Dirty, CodeVersion, Data.Root);
 
     /// <summary>Records a model the run used, by the hash of its weights file.</summary>
     public void AddModel(string name, string checkpointFolder)
@@ -37,6 +40,7 @@ public sealed class RunProvenance(string? commit, bool? dirty, string dataRoot)
     {
         ["commit"] = Commit,
         ["dirty"] = Dirty,
+        ["code_version"] = CodeVersion,
         ["model_weights_sha256"] = new JsonObject(_models.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)m.Value))),
         ["data_manifest_sha256"] = Data.Sha256,
         ["data_files"] = Data.Count,

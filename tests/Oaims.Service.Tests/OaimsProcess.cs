@@ -9,12 +9,15 @@ public static class OaimsProcess
 
     public static Outcome RunOaims(params string[] arguments) => Run(Path.Combine(AppContext.BaseDirectory, "oaims"), arguments);
 
+    /// <summary>`oaims` run in another folder (a scratch git repository), whose commit and code version it then records.</summary>
+    public static Outcome RunOaimsIn(string workingFolder, params string[] arguments) => Run(Path.Combine(AppContext.BaseDirectory, "oaims"), arguments, workingFolder);
+
     public static Outcome Python(params string[] arguments) => Run("/usr/bin/python3", arguments);
 
-    static Outcome Run(string program, string[] arguments)
+    static Outcome Run(string program, string[] arguments, string? workingFolder = null)
     {
         // The repository as working folder, so the provenance the program records names this checkout's commit.
-        var start = new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
+        var start = new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingFolder ?? AppContext.BaseDirectory };
         using var process = Process.Start(start)!;
         var errors = process.StandardError.ReadToEndAsync();
         string output = process.StandardOutput.ReadToEnd();

@@ -102,6 +102,27 @@ public sealed class ResultsPageTests : IDisposable
     }
 
     [Fact]
+    public void The_page_says_which_code_version_each_section_ran_when_they_differ()
+    {
+        string results = CopyCommittedResults();
+        void Recorded(string section, string? codeVersion)
+        {
+            string path = Path.Combine(results, section + ".json");
+            var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+            json["provenance"] = new JsonObject { ["commit"] = "abc", ["dirty"] = false, ["code_version"] = codeVersion };
+            File.WriteAllText(path, json.ToJsonString());
+        }
+        foreach (string section in new[] { "brain", "order", "retention", "volume", "fundus", "drions", "variants" }) Recorded(section, "aaaa" + new string('1', 60));
+        Recorded("fundus", "bbbb" + new string('2', 60));
+        Recorded("drions", null);
+
+        string page = RebuiltPage();
+        Assert.Contains("Code: the sections below ran code version `aaaa11111111` (variants, brain, order, retention, volume); " +
+                        "code version `bbbb22222222` (fundus); no recorded code version (drions: run before it was recorded, or with changed code).", page);
+        Assert.Contains("code version `bbbb22222222`)", page); // and under the fundus section itself
+    }
+
+    [Fact]
     public void The_variants_section_lists_what_each_choice_leaves_of_the_source()
     {
         // A variants section built from a committed section's rows (the row format is shared), each row with its retention.
