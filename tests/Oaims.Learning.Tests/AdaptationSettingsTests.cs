@@ -47,7 +47,7 @@ public class AdaptationSettingsTests
             interaction.AddClick(SimulatedUser.FirstClick(sample.Truth!)!.Value);
             interaction.Commit(sample.Truth);
         }
-        return learner.Network.parameters().Zip(before).Select((pair, i) => (weighting is null ? 1 : weighting[i]) * (pair.First - pair.Second).pow(2))
+        return learner.Network.parameters().Zip(before).Select((pair, i) => (weighting is null ? 1 : weighting[i]) * (pair.First - pair.Second).square())
             .Sum(change => change.sum().item<float>());
     }
 

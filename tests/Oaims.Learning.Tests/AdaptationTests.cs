@@ -49,7 +49,7 @@ public class AdaptationTests
         var firstWeight = learner.Network.parameters().First();
 
         // sqrt at 0 has an infinite derivative: the loss is finite (0), its gradient is not.
-        var step = learner.Step("mi", 0, () => (firstWeight.sum() * 0).sqrt());
+        var step = learner.Step("mi", 0, () => (firstWeight.sum() * zeros(1)).sqrt());
 
         Assert.False(step.Applied);
         Assert.Equal(0, learner.Version);

@@ -58,7 +58,7 @@ public sealed class AugmentationTests
         {
             var (x, y) = GeometryOnly.Apply(image, labels, new Random(seed));
             var label = y.to_type(ScalarType.Bool);
-            var bright = x[0] > 0.5;
+            var bright = x[0] > tensor(0.5f);
             double overlap = (label & bright).sum().item<long>(), union = (label | bright).sum().item<long>();
             Assert.True(overlap / union > 0.85, $"Seed {seed}: label and bright blob overlap {overlap / union:F2} (IoU).");
             Assert.False(Same(y, labels), $"Seed {seed}: the geometry should have moved the label.");

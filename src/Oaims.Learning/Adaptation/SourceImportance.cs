@@ -36,7 +36,7 @@ public static class SourceImportance
             var logits = predictor.Logits([click], withGradient: true);
             var target = predictor.Fitting.Labels(truth, predictor.Device).unsqueeze(0);
             var loss = DiceFocalLoss.Compute(logits, target)
-                       + ClickCentredGaussianLoss.Weight * ClickCentredGaussianLoss.Compute(logits, target, [predictor.Fitting.Clicks([click])]);
+                       + ClickCentredGaussianLoss.Weighted(logits, target, [predictor.Fitting.Clicks([click])]);
             loss.backward();
             using (no_grad())
                 for (int i = 0; i < parameters.Count; i++)
@@ -47,7 +47,8 @@ public static class SourceImportance
         if (used == 0) throw new ArgumentException("No labelled slice to measure the source weights' importance on.");
         using var noGrad = no_grad();
         double mean = sums.Sum(s => s.sum().item<float>()) / sums.Sum(s => s.numel());
-        return sums.Select(s => s.div_(mean > 0 ? mean : 1)).ToList();
+        using TorchSharp.Scalar divisor = mean > 0 ? mean : 1;
+        return sums.Select(s => s.div_(divisor)).ToList();
     }
 
     public static void Save(string folder, InteractiveUNet network, IReadOnlyList<Tensor> importance)

@@ -13,6 +13,14 @@ public static class ClickCentredGaussianLoss
 {
     /// <summary>The weight of CCG against DiceFocal in the method's total loss.</summary>
     public const double Weight = 200.0;
+    static readonly TorchSharp.Scalar HeldWeight = Weight; // held: see Oaims.Analyzers' OAIMS001
+
+    /// <summary><see cref="Weight"/> x <see cref="Compute"/>: the CCG term of the method's total loss.</summary>
+    public static Tensor Weighted(Tensor logits, Tensor target, IReadOnlyList<IReadOnlyList<Click>> clicks)
+    {
+        using var scope = NewDisposeScope();
+        return Compute(logits, target, clicks).mul(HeldWeight).MoveToOuterDisposeScope();
+    }
 
     /// <param name="logits">(N, C, H, W) raw outputs.</param>
     /// <param name="target">(N, H, W) int64 labels: the class mask I_c is taken from these.</param>

@@ -13,16 +13,16 @@ public static class DiceFocalLoss
     public const double FocalWeight = 0.7;
     public const double Gamma = 2.0;
     const double Smooth = 1e-5;
-    // Held for the process's life: a Scalar converted for one call over an image-sized tensor can be finalized while
-    // LibTorch still reads it (OnlineLearner.WithSourceAnchor says where that happened).
-    static readonly Scalar One = 1.0, GammaExponent = Gamma;
+    // Held for the process's life: a Scalar converted for one call can be finalized while LibTorch still reads it
+    // (Oaims.Analyzers' OAIMS001 refuses such temporaries).
+    static readonly Scalar One = 1.0, Two = 2.0, GammaExponent = Gamma, HeldSmooth = Smooth, HeldFocalWeight = FocalWeight, DiceWeight = 1 - FocalWeight;
 
     /// <param name="logits">(N, C, H, W) raw network outputs.</param>
     /// <param name="target">(N, H, W) int64 class indices (ground truth or a pseudo-label).</param>
     public static Tensor Compute(Tensor logits, Tensor target)
     {
         using var scope = NewDisposeScope();
-        var loss = FocalWeight * Focal(logits, target) + (1 - FocalWeight) * Dice(logits, target);
+        var loss = Focal(logits, target).mul(HeldFocalWeight) + Dice(logits, target).mul(DiceWeight);
         return loss.MoveToOuterDisposeScope();
     }
 
@@ -45,7 +45,7 @@ public static class DiceFocalLoss
         long[] spatial = [2, 3];
         var intersection = (probabilities * oneHot).sum(spatial);
         var denominator = probabilities.sum(spatial) + oneHot.sum(spatial);
-        var dice = (2 * intersection + Smooth) / (denominator + Smooth);
-        return (1 - dice).mean().MoveToOuterDisposeScope();
+        var dice = intersection.mul(Two).add(HeldSmooth) / denominator.add(HeldSmooth);
+        return dice.neg().add(One).mean().MoveToOuterDisposeScope();
     }
 }

@@ -12,6 +12,8 @@ namespace Oaims.Learning.Training;
 /// </summary>
 public sealed record Augmentation
 {
+    // Held for the process's life (Oaims.Analyzers' OAIMS001: a Scalar made for one call may be freed while LibTorch reads it).
+    static readonly TorchSharp.Scalar Zero = 0, One = 1, SmallestRange = 1e-6;
     public double FlipProbability { get; init; } = 0.5;
     public double RotateProbability { get; init; } = 0.5;
     public double MaxRotationDegrees { get; init; } = 15;
@@ -82,13 +84,14 @@ public sealed record Augmentation
             if (rng.NextDouble() < ContrastProbability)
             {
                 var mean = channel.mean();
-                channel = (channel - mean) * Uniform(rng, MinContrast, MaxContrast) + mean;
+                using TorchSharp.Scalar factor = Uniform(rng, MinContrast, MaxContrast);
+                channel = (channel - mean).mul(factor) + mean;
             }
             if (rng.NextDouble() < NoiseProbability)
             {
-                double sigma = Uniform(rng, 0, MaxNoise);
+                using TorchSharp.Scalar sigma = Uniform(rng, 0, MaxNoise);
                 using var generator = new Generator((ulong)rng.NextInt64(long.MaxValue));
-                channel = channel + randn(channel.shape, generator: generator) * (channel.std() * sigma);
+                channel = channel + randn(channel.shape, generator: generator) * channel.std().mul(sigma);
             }
             outs[c] = channel;
         }
@@ -96,8 +99,11 @@ public sealed record Augmentation
     }
 
     /// <summary>Gamma on the channel scaled to [0, 1], then scaled back, so normalised (signed) values stay in range.</summary>
-    static Tensor Gamma(Tensor channel, double gamma) =>
-        InUnitRange(channel, unit => unit.pow(gamma));
+    static Tensor Gamma(Tensor channel, double gamma)
+    {
+        using TorchSharp.Scalar exponent = gamma;
+        return InUnitRange(channel, unit => unit.pow(exponent));
+    }
 
     /// <summary>A smooth multiplicative field: a random 4x4 grid of factors, upsampled bilinearly to the image size.
     /// Applied on the [0, 1]-scaled channel so that it brightens and darkens tissue, not the sign of z-scores.</summary>
@@ -107,12 +113,12 @@ public sealed record Augmentation
         for (int i = 0; i < factors.Length; i++) factors[i] = (float)(1 + Uniform(rng, -BiasFieldStrength, BiasFieldStrength));
         var field = nn.functional.interpolate(tensor(factors, [1, 1, 4, 4]), [channel.shape[0], channel.shape[1]],
                                               mode: InterpolationMode.Bilinear, align_corners: true).squeeze(0).squeeze(0);
-        return InUnitRange(channel, unit => (unit * field).clamp(0, 1));
+        return InUnitRange(channel, unit => (unit * field).clamp(Zero, One));
     }
 
     static Tensor InUnitRange(Tensor channel, Func<Tensor, Tensor> transform)
     {
-        var low = channel.min(); var range = (channel.max() - low).clamp_min(1e-6);
+        var low = channel.min(); var range = (channel.max() - low).clamp_min(SmallestRange);
         return transform((channel - low) / range) * range + low;
     }
 

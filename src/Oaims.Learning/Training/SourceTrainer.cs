@@ -111,7 +111,7 @@ public sealed class SourceTrainer(TrainingOptions options)
 
         network.train();
         var logits = network.forward(input);
-        var loss = DiceFocalLoss.Compute(logits, target) + ClickCentredGaussianLoss.Weight * ClickCentredGaussianLoss.Compute(logits, target, clicks);
+        var loss = DiceFocalLoss.Compute(logits, target) + ClickCentredGaussianLoss.Weighted(logits, target, clicks);
         optimizer.zero_grad();
         loss.backward();
         // A batch whose loss or gradients are not finite would poison Adam's moments: skip it.

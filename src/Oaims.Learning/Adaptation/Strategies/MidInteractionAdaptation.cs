@@ -32,7 +32,7 @@ public sealed class MidInteractionAdaptation : IAdaptationStrategy
         {
             var previous = predictor.Logits(previousClicks, withGradient: true);
             return DiceFocalLoss.Compute(previous, pseudoLabel)
-                   + ClickCentredGaussianLoss.Weight * ClickCentredGaussianLoss.Compute(previous, pseudoLabel, [anchors]);
+                   + ClickCentredGaussianLoss.Weighted(previous, pseudoLabel, [anchors]);
         }, context.Report, settings.MiRateDecay ? 1.0 / (context.Clicks.Count - 1) : 1);
     }
 

@@ -52,5 +52,5 @@ public sealed class PostInteractionAdaptation : IAdaptationStrategy
 
     static Tensor Loss(Tensor logits, Tensor target, IReadOnlyList<Click> modelClicks) =>
         DiceFocalLoss.Compute(logits, target)
-        + ClickCentredGaussianLoss.Weight * ClickCentredGaussianLoss.Compute(logits, target, [modelClicks]);
+        + ClickCentredGaussianLoss.Weighted(logits, target, [modelClicks]);
 }

@@ -15,6 +15,8 @@ public sealed class TeacherStudentAdaptation : IAdaptationStrategy
     public const double TeacherMomentum = 0.99;
     public const double ConfidenceThreshold = 0.9;
     public const double ConsistencyWeight = 1.0;
+    // Held for the process's life (Oaims.Analyzers' OAIMS001: a Scalar made for one call may be freed while LibTorch reads it).
+    static readonly TorchSharp.Scalar HeldThreshold = ConfidenceThreshold, HeldConsistencyWeight = ConsistencyWeight, One = 1;
     InteractiveUNet? _teacher;
 
     public string Name => "tsca";
@@ -34,15 +36,15 @@ public sealed class TeacherStudentAdaptation : IAdaptationStrategy
             var probabilities = F.softmax(teacher.forward(predictor.Input(context.Clicks)), 1);
             var (best, labels) = probabilities.max(1);
             teacherLabels = labels;
-            confident = (best > ConfidenceThreshold).to_type(ScalarType.Float32);
+            confident = best.gt(HeldThreshold).to_type(ScalarType.Float32);
         }
         var step = context.Learner.Step(Name, 0, () =>
         {
             var logits = predictor.Logits(context.Clicks, withGradient: true);
             var sparse = SparseClickAdaptation.SparseCrossEntropy(logits, modelClicks);
             var perPixel = F.cross_entropy(logits, teacherLabels, reduction: nn.Reduction.None);
-            var consistency = (perPixel * confident).sum() / confident.sum().clamp_min(1);
-            return sparse + ConsistencyWeight * consistency;
+            var consistency = (perPixel * confident).sum() / confident.sum().clamp_min(One);
+            return sparse + consistency.mul(HeldConsistencyWeight);
         }, context.Report);
         if (step.Applied) MoveTeacherTowards(teacher, student);
     }
