@@ -165,6 +165,9 @@ public static class ResultsPage
         note += "What each leaves of the source (FLAIR validation Dice@5 of the adapted model, frozen" +
                 (variants["source_validation_frozen"] is { } frozen ? $"; {F(frozen["dice_at"]?["5"])} before adapting" : "") + "): " +
                 string.Join(", ", rows.Select(kv => $"{kv.Key} {F(kv.Value!["source_validation_after"]?["dice_at"]?["5"])}")) + ".";
+        if (variants["tuning_patients_flair_dice_at_5_frozen"] is JsonObject seenFrozen)
+            note += " On each tuning patient's own FLAIR (Dice@5; " + string.Join(", ", seenFrozen.Select(p => $"{p.Key} {F(p.Value)}")) + " before adapting): " +
+                    string.Join("; ", rows.Select(kv => $"{kv.Key} " + string.Join("/", (kv.Value!["tuning_patients_flair_dice_at_5_after"] as JsonObject ?? []).Select(p => F(p.Value))))) + ".";
         if (variants["rule"] is { } rule)
             note += $" The rule: {rule}. It keeps **{(string?)variants["kept"] ?? "none of them"}**" +
                     ((string?)variants["kept"] == "default" ? ", the shipped default." : "; the shipped default is another: this run disagrees with it.");

@@ -137,12 +137,14 @@ public sealed class ResultsPageTests : IDisposable
             var after = row.DeepClone().AsObject();
             after["dice_at"]!["5"] = retained;
             copy["source_validation_after"] = after;
+            copy["tuning_patients_flair_dice_at_5_after"] = new JsonObject { ["pat0001"] = retained - 0.01, ["pat0003"] = retained - 0.3 };
             rows[variant] = copy;
         }
         order["rows"] = rows;
         var frozen = row.DeepClone().AsObject();
         frozen["dice_at"]!["5"] = 0.930;
         order["source_validation_frozen"] = frozen;
+        order["tuning_patients_flair_dice_at_5_frozen"] = new JsonObject { ["pat0001"] = 0.906, ["pat0003"] = 0.906 };
         order["rule"] = "the best mean Dice among the choices that keep the source";
         order["kept"] = "l2sp=1";
         File.WriteAllText(Path.Combine(results, "variants.json"), order.ToJsonString());
@@ -150,6 +152,7 @@ public sealed class ResultsPageTests : IDisposable
         string page = RebuiltPage();
         Assert.Contains("here: default 0.781, l2sp=1 0.703.", page);
         Assert.Contains("What each leaves of the source (FLAIR validation Dice@5 of the adapted model, frozen; 0.930 before adapting): default 0.583, l2sp=1 0.899.", page);
+        Assert.Contains("On each tuning patient's own FLAIR (Dice@5; pat0001 0.906, pat0003 0.906 before adapting): default 0.573/0.283; l2sp=1 0.889/0.599.", page);
         // A run whose rule keeps another choice than the shipped default says so rather than hiding it.
         Assert.Contains("It keeps **l2sp=1**; the shipped default is another: this run disagrees with it.", page);
     }

@@ -31,6 +31,14 @@ public static class BrainProtocol
     public static List<SliceSample> SeenPatientStream(string brats, Action<string>? read = null) =>
         TaskData.Load(SegmentationTask.BrainLesion, brats, TargetModality, SourceTrainingCases, null, forTraining: false, SeenReportOffset, SeenPatientEvery, read);
 
+    /// <summary>
+    /// FLAIR of the source-training patients on the slices tuning skipped: what adapting on a patient's T1c leaves of the
+    /// same patient's FLAIR, the workflow of a user who segments several contrasts of one patient, measured without the
+    /// unseen patient.
+    /// </summary>
+    public static List<SliceSample> SeenPatientSource(string brats, Action<string>? read = null) =>
+        TaskData.Load(SegmentationTask.BrainLesion, brats, SourceModality, SourceTrainingCases, null, forTraining: false, SeenReportOffset, SeenPatientEvery, read);
+
     /// <summary>Source-domain validation: FLAIR of the unseen patient, every lesion slice.</summary>
     public static List<SliceSample> SourceValidation(string brats, Action<string>? read = null) =>
         TaskData.Load(SegmentationTask.BrainLesion, brats, SourceModality, [UnseenCase], null, forTraining: false, lesionSliceEvery: 1, read: read);
