@@ -98,6 +98,20 @@ public class AdaptationSettingsTests
         Assert.True(anchored < free, $"an anchored commit should drift less from the source: {anchored} vs {free}");
     }
 
+    [Theory]
+    [InlineData("ia-sa")]
+    [InlineData("tsca")]
+    [InlineData("tent")]
+    public void BaselinesRunAsPublishedAndRefuseTheMethodsVariants(string baseline)
+    {
+        var (network, card) = TinyModels.Create();
+        using (var learner = new OnlineLearner(network, card, baseline, settings: AdaptationSettings.Default))
+            Assert.Equal(AdaptationSettings.Baselines, learner.Settings);
+        var (other, otherCard) = TinyModels.Create();
+        var error = Assert.Throws<ArgumentException>(() => new OnlineLearner(other, otherCard, baseline, settings: new AdaptationSettings(SourceAnchor: 10)));
+        Assert.Contains("choices inside MI and PI", error.Message);
+    }
+
     [Fact]
     public void ALargerAdamEpsilonDampsTheStepsOfWeightsWithSmallGradients()
     {

@@ -25,6 +25,12 @@ public sealed record AdaptationSettings(bool AnchorAllClicks = true, bool RealCl
 {
     public static AdaptationSettings Default { get; } = new();
 
+    /// <summary>
+    /// What the baselines (IA-SA, TSCA, TENT) adapt with: as their papers describe them, with no anchor to the source and
+    /// Adam's usual epsilon, whatever the method's defaults become. The MI/PI-only choices in it are never read.
+    /// </summary>
+    public static AdaptationSettings Baselines { get; } = new(SourceAnchor: 0, Consolidation: 0, AdamEpsilon: DefaultAdamEpsilon);
+
     /// <summary>Adam's usual epsilon (the method's optimizer, unchanged).</summary>
     public const double DefaultAdamEpsilon = 1e-8;
 

@@ -7,6 +7,9 @@ public static class AdaptationStrategies
 {
     public static IReadOnlyList<string> Names { get; } = ["none", "mi", "pi", "pi+mi", "ia-sa", "tsca", "tent"];
 
+    /// <summary>The method's strategies (MI, PI and both), whose open choices <see cref="AdaptationSettings"/> holds.</summary>
+    public static bool IsMethod(string name) => name.ToLowerInvariant() is "mi" or "pi" or "pi+mi";
+
     public static IAdaptationStrategy Create(string name) => name.ToLowerInvariant() switch
     {
         "none" => new NoAdaptation(),

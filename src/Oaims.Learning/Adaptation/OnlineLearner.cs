@@ -90,7 +90,7 @@ public sealed class OnlineLearner : IDisposable
                          long snapshotCapacityBytes = DefaultSnapshotCapacityBytes, AdaptationSettings? settings = null,
                          IReadOnlyList<Tensor>? sourceImportance = null)
     {
-        Settings = settings ?? AdaptationSettings.Default;
+        Settings = SettingsFor(strategy, settings);
         if (Settings.Consolidation > 0 && sourceImportance is null)
             throw new ArgumentException($"The variant ewc needs the source weights' importance ({SourceImportance.FileName} beside the model's weights: `oaims importance`).");
         _importance = sourceImportance;
@@ -179,6 +179,15 @@ public sealed class OnlineLearner : IDisposable
             loss = loss + weighted.squeeze().mul(_consolidationWeight);
         }
         return loss;
+    }
+
+    /// <summary>The method's strategies take the measured defaults or the choices asked for; the others run as published.</summary>
+    static AdaptationSettings SettingsFor(string strategy, AdaptationSettings? settings)
+    {
+        if (AdaptationStrategies.IsMethod(strategy)) return settings ?? AdaptationSettings.Default;
+        if (settings is not null && settings != AdaptationSettings.Default)
+            throw new ArgumentException($"The variants (--variant) are choices inside MI and PI; '{strategy}' runs as published.");
+        return AdaptationSettings.Baselines;
     }
 
     /// <summary>Restores the weights and optimizer state of an earlier version as a new version (undo, rollback).</summary>
