@@ -10,8 +10,8 @@ namespace Oaims.Analyzers;
 /// OAIMS001: a number turned into a TorchSharp <c>Scalar</c> for one call. TorchSharp 0.107's Scalar holds a raw native
 /// pointer and frees it in its finalizer, and its methods do not keep the Scalar alive across the native call: the GC may
 /// finalize the temporary while LibTorch still reads it. Long runs died of it: "Unknown scalar type", and "Expected false
-/// to be true" in Scalar::toDouble (a segfault in TENT's tuning fits it too, unproven). A Scalar that code owns under a name (a field, or a
-/// <c>using</c> local, disposed after its last use) stays reachable, so only those are allowed.
+/// to be true" in Scalar::toDouble (a segfault in TENT's tuning fits it too, unproven). A Scalar that code owns under
+/// a name (a field, or a <c>using</c> local, disposed after its last use) stays reachable, so only those are allowed.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ScalarTemporaryAnalyzer : DiagnosticAnalyzer
