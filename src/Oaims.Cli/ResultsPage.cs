@@ -170,7 +170,8 @@ public static class ResultsPage
                     string.Join("; ", rows.Select(kv => $"{kv.Key} " + string.Join("/", (kv.Value!["tuning_patients_flair_dice_at_5_after"] as JsonObject ?? []).Select(p => F(p.Value))))) + ".";
         if (variants["rule"] is { } rule)
             note += $" The rule: {rule}. It keeps **{(string?)variants["kept"] ?? "none of them"}**" +
-                    ((string?)variants["kept"] == "default" ? ", the shipped default." : "; the shipped default is another: this run disagrees with it.");
+                    ((string?)variants["kept"] == "default" ? ", the defaults of the commit that ran it."
+                                                              : "; the defaults of the commit that ran it are another, so this run asks to change them (AdaptationSettings says whether a later commit did).");
         return note;
     }
 

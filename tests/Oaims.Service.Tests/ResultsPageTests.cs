@@ -154,6 +154,6 @@ public sealed class ResultsPageTests : IDisposable
         Assert.Contains("What each leaves of the source (FLAIR validation Dice@5 of the adapted model, frozen; 0.930 before adapting): default 0.583, l2sp=1 0.899.", page);
         Assert.Contains("On each tuning patient's own FLAIR (Dice@5; pat0001 0.906, pat0003 0.906 before adapting): default 0.573/0.283; l2sp=1 0.889/0.599.", page);
         // A run whose rule keeps another choice than the shipped default says so rather than hiding it.
-        Assert.Contains("It keeps **l2sp=1**; the shipped default is another: this run disagrees with it.", page);
+        Assert.Contains("It keeps **l2sp=1**; the defaults of the commit that ran it are another, so this run asks to change them", page);
     }
 }
