@@ -13,7 +13,7 @@ public sealed partial class DeviceFollowingTests
     [Fact]
     public void No_workspace_code_creates_a_tensor_or_a_network_on_a_hard_coded_or_default_device()
     {
-        string root = RepositoryRoot();
+        string root = Checkout.Root;
         var files = new[] { "src/Oaims.Learning", "src/Oaims.Service" }
             .SelectMany(folder => Directory.EnumerateFiles(Path.Combine(root, folder), "*.cs", SearchOption.AllDirectories))
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
@@ -66,13 +66,6 @@ public sealed partial class DeviceFollowingTests
             else if (c == ',' && depth == 0) return true;
         }
         return false;
-    }
-
-    static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "OAIMS.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException("OAIMS.sln not found above the test binaries.");
     }
 
     [GeneratedRegex(@"\b(CPU|CUDA)\b|DeviceType\.|torch\.device\(|new Device\(")]

@@ -74,9 +74,7 @@ public sealed class ExperimentsResumeTests : IDisposable
     /// <summary>The committed section from docs/results as if the given code version had computed it; returns its text.</summary>
     static string SavedSectionText(string section, string codeVersion)
     {
-        var checkout = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(checkout.FullName, "OAIMS.sln"))) checkout = checkout.Parent!;
-        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(checkout.FullName, "docs", "results", section + ".json")))!.AsObject();
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(Checkout.Root, "docs", "results", section + ".json")))!.AsObject();
         json["provenance"] = new JsonObject { ["commit"] = json["commit"]?.DeepClone(), ["dirty"] = false, ["code_version"] = codeVersion };
         return json.ToJsonString();
     }

@@ -13,11 +13,9 @@ public sealed class ResultsPageTests : IDisposable
     /// <summary>Copies the committed docs/results/*.json (written before provenance was recorded) into a scratch docs folder.</summary>
     string CopyCommittedResults()
     {
-        var checkout = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(checkout.FullName, "OAIMS.sln"))) checkout = checkout.Parent!;
         string results = Path.Combine(_folder, "results");
         Directory.CreateDirectory(results);
-        foreach (string json in Directory.GetFiles(Path.Combine(checkout.FullName, "docs", "results"), "*.json"))
+        foreach (string json in Directory.GetFiles(Path.Combine(Checkout.Root, "docs", "results"), "*.json"))
             File.Copy(json, Path.Combine(results, Path.GetFileName(json)));
         return results;
     }

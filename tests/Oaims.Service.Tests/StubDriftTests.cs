@@ -7,7 +7,7 @@ public sealed class StubDriftTests
     [Fact]
     public void The_committed_python_stubs_match_the_proto()
     {
-        string repository = RepositoryRoot();
+        string repository = Checkout.Root;
         string committed = Path.Combine(repository, "slicer-plugin", "oaims_client", "generated");
         string fresh = Directory.CreateTempSubdirectory("oaims-stubs-").FullName;
         try
@@ -26,12 +26,5 @@ public sealed class StubDriftTests
                     $"slicer-plugin/oaims_client/generated/{name} differs from what protos/oaims/v1 generates: run protos/generate_python.sh and commit.");
         }
         finally { Directory.Delete(fresh, recursive: true); }
-    }
-
-    static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "OAIMS.sln"))) return dir.FullName;
-        throw new InvalidOperationException("The tests run outside the OAIMS checkout.");
     }
 }
