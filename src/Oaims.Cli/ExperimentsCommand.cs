@@ -106,13 +106,17 @@ public static class ExperimentsCommand
         public bool Finished(string section) =>
             SavedFromThisCode(section) is { } saved && saved["unfinished"] is null;
 
-        JsonObject? SavedFromThisCode(string section)
+        JsonObject? SavedFromThisCode(string section) =>
+            CodeVersion is not null && Saved(section) is { } saved && saved["provenance"]?["code_version"]?.GetValue<string>() == CodeVersion ? saved : null;
+
+        /// <summary>The section's file under OUT/results, as saved (finished or in progress); null when there is none.</summary>
+        JsonObject? Saved(string section)
         {
-            string path = Path.Combine(ResultsFolder, section + ".json");
-            if (CodeVersion is null || !File.Exists(path)) return null;
-            var saved = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-            return saved["provenance"]?["code_version"]?.GetValue<string>() == CodeVersion ? saved : null;
+            string path = SectionPath(section);
+            return File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path))!.AsObject() : null;
         }
+
+        string SectionPath(string section) => Path.Combine(ResultsFolder, section + ".json");
 
         string Brats => Path.Combine(data, "brats2013");
         string Drishti => Path.Combine(data, "fundus", "drishti-gs1");
@@ -144,7 +148,7 @@ public static class ExperimentsCommand
         void WriteSection(string section, JsonObject json)
         {
             Directory.CreateDirectory(ResultsFolder);
-            AtomicFile.WriteAllText(Path.Combine(ResultsFolder, section + ".json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            AtomicFile.WriteAllText(SectionPath(section), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         }
 
         string CommandFor(string section) =>
@@ -166,12 +170,28 @@ public static class ExperimentsCommand
             WriteSection(section, progress);
         }
 
+        /// <summary>
+        /// A section this code left unfinished (<see cref="SaveProgress"/>): the part already saved, its run's record moved
+        /// under "earlier_parts" (it was resumed at a later commit of the same code), and what it had left; null when there
+        /// is none or the run is not resuming.
+        /// </summary>
+        (JsonObject Result, List<string> Left)? Unfinished(string section)
+        {
+            if (!resuming || SavedFromThisCode(section) is not { } saved || saved["unfinished"] is not JsonArray left) return null;
+            var remaining = left.Select(s => s!.GetValue<string>()).ToList();
+            saved.Remove("unfinished");
+            var earlier = new JsonObject { ["command"] = saved["command"]?.DeepClone(), ["commit"] = saved["commit"]?.DeepClone(), ["provenance"] = saved["provenance"]?.DeepClone() };
+            if (saved["earlier_parts"] is JsonArray parts) parts.Add(earlier);
+            else saved["earlier_parts"] = new JsonArray(earlier);
+            foreach (string key in new[] { "command", "commit", "provenance" }) saved.Remove(key);
+            Console.Error.WriteLine($"  resuming {section} with {string.Join(", ", remaining)}");
+            return (saved, remaining);
+        }
+
         /// <summary>Learning rate chosen by the tuning section (factor x the task's rate), or the default.</summary>
         double RateFor(string strategy, SegmentationTask task)
         {
-            string path = Path.Combine(ResultsFolder, "tune.json");
-            if (File.Exists(path) && JsonNode.Parse(File.ReadAllText(path))?["chosen"]?[strategy] is { } chosen)
-                return chosen.GetValue<double>();
+            if (Saved("tune")?["chosen"]?[strategy] is { } chosen) return chosen.GetValue<double>();
             return AdaptationStrategies.DefaultLearningRate(strategy, task);
         }
 
@@ -215,52 +235,84 @@ public static class ExperimentsCommand
         /// the defaults, and each alternative measured against them; an alternative is made the default only when it wins here.
         /// Each row also records what the adapted model leaves of the source: its frozen Dice on the source validation
         /// (FLAIR of the unseen patient) and on each tuning patient's own FLAIR (<see cref="BrainProtocol.SeenPatientSource"/>),
-        /// so that the anchors against forgetting show what they cost and what they keep.
+        /// after the tuning stream and after that patient's T1c alone (<see cref="SamePatientRetention"/>), so that the
+        /// anchors against forgetting show what they cost and what they keep.
         /// </summary>
         public JsonObject Variants()
         {
             var task = SegmentationTask.BrainLesion;
             var tuning = BrainProtocol.TuningStream(Brats, _provenance.Data.Add);
             var sourceValidation = BrainProtocol.SourceValidation(Brats, _provenance.Data.Add);
-            var (frozenStream, _, frozen) = Stream("brain-flair", "none", null, sourceValidation, 10, "frozen on the source validation");
-            frozen.Dispose();
-            var frozenRow = Row(frozenStream, task, 10, 0);
-            double frozenDice5 = DiceAt5(frozenRow);
             var seenSource = BrainProtocol.SeenPatientSource(Brats, _provenance.Data.Add);
-            var (frozenSeenStream, _, frozenSeen) = Stream("brain-flair", "none", null, seenSource, 10, "frozen on the tuning patients' FLAIR");
-            frozenSeen.Dispose();
-            var frozenSeenDice5 = DiceAt5ByPatient(frozenSeenStream);
-            var rows = new JsonObject();
-            string? kept = null;
-            double keptScore = double.NegativeInfinity;
-            foreach (string variant in VariantRows)
+            // A row takes about half an hour on a 2-core CPU, so finished rows are saved and a resumed run goes on after them.
+            var progress = Unfinished("variants");
+            var result = progress?.Result ?? new JsonObject();
+            if (progress is null)
+            {
+                var (frozenStream, _, frozen) = Stream("brain-flair", "none", null, sourceValidation, 10, "frozen on the source validation");
+                frozen.Dispose();
+                var (frozenSeenStream, _, frozenSeen) = Stream("brain-flair", "none", null, seenSource, 10, "frozen on the tuning patients' FLAIR");
+                frozenSeen.Dispose();
+                result["source_validation_frozen"] = Row(frozenStream, task, 10, 0);
+                result["tuning_patients_flair_dice_at_5_frozen"] = ByPatientJson(DiceAt5ByPatient(frozenSeenStream));
+                result["rows"] = new JsonObject();
+            }
+            double frozenDice5 = DiceAt5(result["source_validation_frozen"]!.AsObject());
+            var frozenSeenDice5 = result["tuning_patients_flair_dice_at_5_frozen"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<double>());
+            bool Keeps(IDictionary<string, double> after) => after.All(patient => patient.Value >= frozenSeenDice5[patient.Key] - RetentionMargin);
+            var rows = result["rows"]!.AsObject();
+            var left = progress?.Left ?? VariantRows.ToList();
+            foreach (var (variant, position) in left.Select((v, i) => (v, i)))
             {
                 var (stream, _, learner) = Stream("brain-flair", "pi+mi", task.AdaptationLearningRate, tuning, 10, variant, AdaptationSettings.Parse(variant));
                 var retained = FrozenRun(learner, sourceValidation);
                 var retainedSeen = DiceAt5ByPatient(FrozenRun(learner, seenSource));
                 learner.Dispose();
-                double score = MeanDiceOverClicks(stream);
+                var samePatient = SamePatientRetention(variant, seenSource);
                 var retainedRow = Row(retained, task, 10, 0);
-                bool keepsSource = DiceAt5(retainedRow) >= frozenDice5 - RetentionMargin
-                                   && retainedSeen.All(patient => patient.Value >= frozenSeenDice5[patient.Key] - RetentionMargin);
                 rows[variant] = Row(stream, task, 10, task.AdaptationLearningRate);
-                rows[variant]!["mean_dice_over_clicks"] = Math.Round(score, 4);
+                rows[variant]!["mean_dice_over_clicks"] = Math.Round(MeanDiceOverClicks(stream), 4);
                 rows[variant]!["source_validation_after"] = retainedRow;
                 rows[variant]!["tuning_patients_flair_dice_at_5_after"] = ByPatientJson(retainedSeen);
-                rows[variant]!["keeps_source"] = keepsSource;
-                if (keepsSource && score > keptScore) (kept, keptScore) = (variant, score);
+                rows[variant]!["tuning_patients_flair_dice_at_5_after_own_t1c"] = ByPatientJson(samePatient);
+                rows[variant]!["keeps_source"] = DiceAt5(retainedRow) >= frozenDice5 - RetentionMargin && Keeps(retainedSeen) && Keeps(samePatient);
+                if (position < left.Count - 1) SaveProgress("variants", result, left.Skip(position + 1));
             }
-            return new JsonObject
+            // In VariantRows order, "default" first: on a tie of tuning scores the rule keeps the defaults.
+            string? kept = null;
+            double keptScore = double.NegativeInfinity;
+            foreach (string variant in VariantRows.Where(rows.ContainsKey))
             {
-                ["stream"] = $"the tuning stream (T1c of {string.Join(",", BrainProtocol.SourceTrainingCases)}, every 3rd lesion slice: {tuning.Count} images), pi+mi at {task.AdaptationLearningRate:G2}, file order, 10 clicks; " +
-                             $"then the adapted model, frozen, on the source validation ({BrainProtocol.UnseenCase} FLAIR, every lesion slice: {sourceValidation.Count} images) " +
-                             $"and on the tuning patients' own FLAIR (the lesion slices the tuning stream skips, every 3rd: {seenSource.Count} images)",
-                ["rule"] = $"the best mean Dice over clicks 1..10 among the choices whose adapted model keeps Dice@5 within {RetentionMargin} of frozen on the source validation and on each tuning patient's FLAIR",
-                ["source_validation_frozen"] = frozenRow,
-                ["tuning_patients_flair_dice_at_5_frozen"] = ByPatientJson(frozenSeenDice5),
-                ["kept"] = kept,
-                ["rows"] = rows,
-            };
+                double score = rows[variant]!["mean_dice_over_clicks"]!.GetValue<double>();
+                if (rows[variant]!["keeps_source"]!.GetValue<bool>() && score > keptScore) (kept, keptScore) = (variant, score);
+            }
+            result["stream"] = $"the tuning stream (T1c of {string.Join(",", BrainProtocol.SourceTrainingCases)}, every 3rd lesion slice: {tuning.Count} images), pi+mi at {task.AdaptationLearningRate:G2}, file order, 10 clicks; " +
+                               $"then the adapted model, frozen, on the source validation ({BrainProtocol.UnseenCase} FLAIR, every lesion slice: {sourceValidation.Count} images) " +
+                               $"and on the tuning patients' own FLAIR (the lesion slices the tuning stream skips, every 3rd: {seenSource.Count} images); " +
+                               "then, for each tuning patient alone, pi+mi from the source on that patient's T1c (every lesion slice) and the adapted model, frozen, on the same patient's FLAIR (the slices the tuning stream skips, as above)";
+            result["rule"] = $"the best mean Dice over clicks 1..10 among the choices whose adapted model keeps Dice@5 within {RetentionMargin} of frozen on the source validation, " +
+                             "and on each tuning patient's FLAIR both after the tuning stream and after that patient's T1c alone";
+            result["kept"] = kept;
+            return result;
+        }
+
+        /// <summary>
+        /// The retention bar's workflow on the tuning patients: one patient in two contrasts. For each tuning patient, pi+mi
+        /// from the source on that patient's whole T1c (<see cref="BrainProtocol.TuningPatientTarget"/>), then the adapted
+        /// model, frozen, on the same patient's FLAIR. The interleaved stream hides this: after it pat0003's FLAIR kept
+        /// 0.850 of 0.917, after pat0003's T1c alone 0.276 (docs/results/runs-2026-12-01).
+        /// </summary>
+        SortedDictionary<string, double> SamePatientRetention(string variant, IReadOnlyList<SliceSample> seenSource)
+        {
+            var task = SegmentationTask.BrainLesion;
+            var after = new SortedDictionary<string, double>(StringComparer.Ordinal);
+            foreach (string patient in BrainProtocol.SourceTrainingCases)
+            {
+                var target = BrainProtocol.TuningPatientTarget(Brats, patient, _provenance.Data.Add);
+                var (_, _, learner) = Stream("brain-flair", "pi+mi", task.AdaptationLearningRate, target, 10, $"{variant}, {patient} T1c alone", AdaptationSettings.Parse(variant));
+                using (learner) after[patient] = DiceAt5ByPatient(FrozenRun(learner, seenSource.Where(s => s.Id.Split('/')[0] == patient).ToList()))[patient];
+            }
+            return after;
         }
 
         // The retention bar of issue 11: what a workspace learns on a new contrast may cost the source at most this much Dice@5.
@@ -278,7 +330,7 @@ public static class ExperimentsCommand
         // "default" first (on a tie of tuning scores the rule keeps it), then each alternative to the defaults
         // (AdaptationSettings.Parse reads every entry). EWC is not here: it needs the source importance beside the shipped
         // weights (docs/results/runs-2026-11-30 has its runs).
-        static readonly string[] VariantRows = ["default", "mi-decay=off", "anchors=newest", "stage2=real", "l2sp=0", "l2sp=10", "adam-eps=1e-3"];
+        static readonly string[] VariantRows = ["default", "mi-decay=off", "anchors=newest", "stage2=real", "l2sp=0", "l2sp=1", "l2sp=10", "adam-eps=1e-3"];
 
         /// <summary>
         /// Each adaptive strategy's rate from {0.3, 1, 3} x the task rate, extended a step at a time past an edge
@@ -291,22 +343,9 @@ public static class ExperimentsCommand
         {
             var task = SegmentationTask.BrainLesion;
             var tuning = EverySecond(BrainProtocol.TuningStream(Brats, _provenance.Data.Add));
-            var unfinished = resuming ? SavedFromThisCode("tune") : null;
-            if (unfinished?["unfinished"] is null) unfinished = null;
-            var result = unfinished ?? Previous("tune", "scores", "chosen", "commits", "failed");
-            var strategies = unfinished is null
-                ? Adaptive.Where(Selected).ToList()
-                : unfinished["unfinished"]!.AsArray().Select(s => s!.GetValue<string>()).ToList();
-            result.Remove("unfinished");
-            if (unfinished is not null)
-            {
-                // Resumed at a later commit of the same code: the part already done keeps its own record.
-                var earlier = new JsonObject { ["command"] = result["command"]?.DeepClone(), ["commit"] = result["commit"]?.DeepClone(), ["provenance"] = result["provenance"]?.DeepClone() };
-                if (result["earlier_parts"] is JsonArray parts) parts.Add(earlier);
-                else result["earlier_parts"] = new JsonArray(earlier);
-                foreach (string key in new[] { "command", "commit", "provenance" }) result.Remove(key);
-                Console.Error.WriteLine($"  resuming the tuning with {string.Join(", ", strategies)}");
-            }
+            var progress = Unfinished("tune");
+            var result = progress?.Result ?? Previous("tune", "scores", "chosen", "commits", "failed");
+            var strategies = progress?.Left ?? Adaptive.Where(Selected).ToList();
             foreach (var (strategy, position) in strategies.Select((s, i) => (s, i)))
             {
                 var score = new SortedDictionary<int, double>();
@@ -356,8 +395,7 @@ public static class ExperimentsCommand
         /// <summary>The section's saved JSON when only some strategies are re-run (their rows are replaced), else empty objects.</summary>
         JsonObject Previous(string section, params string[] objects)
         {
-            string path = Path.Combine(ResultsFolder, section + ".json");
-            var previous = onlyStrategies is not null && File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path))!.AsObject() : new JsonObject();
+            var previous = (onlyStrategies is not null ? Saved(section) : null) ?? new JsonObject();
             foreach (string name in objects) previous[name] ??= new JsonObject();
             return previous;
         }

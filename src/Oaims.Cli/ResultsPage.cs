@@ -168,6 +168,9 @@ public static class ResultsPage
         if (variants["tuning_patients_flair_dice_at_5_frozen"] is JsonObject seenFrozen)
             note += " On each tuning patient's own FLAIR (Dice@5; " + string.Join(", ", seenFrozen.Select(p => $"{p.Key} {F(p.Value)}")) + " before adapting): " +
                     string.Join("; ", rows.Select(kv => $"{kv.Key} " + string.Join("/", (kv.Value!["tuning_patients_flair_dice_at_5_after"] as JsonObject ?? []).Select(p => F(p.Value))))) + ".";
+        if (rows.First().Value!["tuning_patients_flair_dice_at_5_after_own_t1c"] is not null)
+            note += " The same FLAIR after adapting on that patient's T1c alone: " +
+                    string.Join("; ", rows.Select(kv => $"{kv.Key} " + string.Join("/", (kv.Value!["tuning_patients_flair_dice_at_5_after_own_t1c"] as JsonObject ?? []).Select(p => F(p.Value))))) + ".";
         if (variants["rule"] is { } rule)
             note += $" The rule: {rule}. It keeps **{(string?)variants["kept"] ?? "none of them"}**" +
                     ((string?)variants["kept"] == "default" ? ", the defaults of the commit that ran it."

@@ -54,6 +54,37 @@ public sealed class ExperimentsResumeTests : IDisposable
     }
 
     [Fact]
+    public void Resumed_variants_keep_the_rows_already_run_and_apply_the_rule_across_all_of_them()
+    {
+        // A variants run stopped after its last row was saved: nothing is left to run, so the resume only puts the
+        // section together. The rule must pick from the saved rows, and keep the earlier part's record.
+        // The committed section gives the rows' format; each row gets the score and verdict the test needs.
+        var saved = JsonNode.Parse(SavedSectionText("variants", SourceControl.CodeVersion(_repository)!))!.AsObject();
+        var committedRow = saved["rows"]!.AsObject().First().Value!;
+        JsonNode Row(double score, bool keeps)
+        {
+            var row = committedRow.DeepClone();
+            row["mean_dice_over_clicks"] = score;
+            row["keeps_source"] = keeps;
+            return row;
+        }
+        saved["rows"] = new JsonObject { ["default"] = Row(0.70, true), ["l2sp=0"] = Row(0.75, false), ["l2sp=10"] = Row(0.72, true) };
+        saved["unfinished"] = new JsonArray();
+        Write("out/results/variants.json", saved.ToJsonString());
+        string data = Path.GetFullPath(Path.Combine(Checkout.Root, "..", "shared", "data"));
+
+        var outcome = RunOaimsIn(_repository, "experiments", "--resume", "--sections", "variants", "--out", "out", "--data", data);
+
+        Assert.True(outcome.ExitCode == 0, outcome.Errors);
+        Assert.Contains("resuming variants with", outcome.Errors);
+        var result = JsonNode.Parse(File.ReadAllText(Path.Combine(_repository, "out", "results", "variants.json")))!;
+        Assert.Equal("l2sp=10", (string?)result["kept"]); // the best score among the rows that keep the source
+        Assert.Null(result["unfinished"]);
+        Assert.Equal(["default", "l2sp=0", "l2sp=10"], result["rows"]!.AsObject().Select(r => r.Key));
+        Assert.Equal(saved["commit"]!.GetValue<string>(), (string?)result["earlier_parts"]![0]!["commit"]);
+    }
+
+    [Fact]
     public void Resume_is_refused_while_the_code_has_uncommitted_changes()
     {
         SavedSection("drions", SourceControl.CodeVersion(_repository)!);

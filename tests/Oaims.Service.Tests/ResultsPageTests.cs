@@ -136,6 +136,7 @@ public sealed class ResultsPageTests : IDisposable
             after["dice_at"]!["5"] = retained;
             copy["source_validation_after"] = after;
             copy["tuning_patients_flair_dice_at_5_after"] = new JsonObject { ["pat0001"] = retained - 0.01, ["pat0003"] = retained - 0.3 };
+            copy["tuning_patients_flair_dice_at_5_after_own_t1c"] = new JsonObject { ["pat0001"] = retained - 0.02, ["pat0003"] = retained - 0.4 };
             rows[variant] = copy;
         }
         order["rows"] = rows;
@@ -151,6 +152,7 @@ public sealed class ResultsPageTests : IDisposable
         Assert.Contains("here: default 0.781, l2sp=1 0.703.", page);
         Assert.Contains("What each leaves of the source (FLAIR validation Dice@5 of the adapted model, frozen; 0.930 before adapting): default 0.583, l2sp=1 0.899.", page);
         Assert.Contains("On each tuning patient's own FLAIR (Dice@5; pat0001 0.906, pat0003 0.906 before adapting): default 0.573/0.283; l2sp=1 0.889/0.599.", page);
+        Assert.Contains("The same FLAIR after adapting on that patient's T1c alone: default 0.563/0.183; l2sp=1 0.879/0.499.", page);
         // A run whose rule keeps another choice than the shipped default says so rather than hiding it.
         Assert.Contains("It keeps **l2sp=1**; the defaults of the commit that ran it are another, so this run asks to change them", page);
     }

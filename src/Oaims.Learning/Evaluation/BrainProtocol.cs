@@ -39,6 +39,18 @@ public static class BrainProtocol
     public static List<SliceSample> SeenPatientSource(string brats, Action<string>? read = null) =>
         TaskData.Load(SegmentationTask.BrainLesion, brats, SourceModality, SourceTrainingCases, null, forTraining: false, SeenReportOffset, SeenPatientEvery, read);
 
+    /// <summary>
+    /// One tuning patient's T1c, every lesion slice: the workflow the retention bar measures (one patient in two contrasts,
+    /// a whole volume segmented), on a patient the tuning may use. Every 3rd slice is not enough to show it: pi+mi at
+    /// L2-SP 1 on pat0003's 26 tuning slices left its FLAIR Dice@5 at 0.899, on all 76 at 0.650.
+    /// </summary>
+    public static List<SliceSample> TuningPatientTarget(string brats, string patient, Action<string>? read = null)
+    {
+        if (!SourceTrainingCases.Contains(patient))
+            throw new ArgumentException($"{patient} is not a tuning patient ({string.Join(", ", SourceTrainingCases)}).", nameof(patient));
+        return TaskData.Load(SegmentationTask.BrainLesion, brats, TargetModality, [patient], null, forTraining: false, lesionSliceEvery: 1, read: read);
+    }
+
     /// <summary>Source-domain validation: FLAIR of the unseen patient, every lesion slice.</summary>
     public static List<SliceSample> SourceValidation(string brats, Action<string>? read = null) =>
         TaskData.Load(SegmentationTask.BrainLesion, brats, SourceModality, [UnseenCase], null, forTraining: false, lesionSliceEvery: 1, read: read);
