@@ -80,6 +80,12 @@ public class BrainStreamTests
             Assert.DoesNotContain("pat0004", Patients(seen));
             Assert.Empty(tuning.Select(s => s.Id).Intersect(seen.Select(s => s.Id))); // the seen-patient report skips the tuning slices
             Assert.Equal(["pat0004"], Patients(Evaluation.BrainProtocol.SourceValidation(root)));
+
+            // The same-patient retention check adapts on a whole tuning patient, never on the unseen one.
+            var ownT1c = Evaluation.BrainProtocol.TuningPatientTarget(root, "pat0002");
+            Assert.Equal(["pat0002"], Patients(ownT1c));
+            Assert.Equal(10, ownT1c.Count);
+            Assert.Throws<ArgumentException>(() => Evaluation.BrainProtocol.TuningPatientTarget(root, "pat0004"));
         }
         finally { Directory.Delete(root, recursive: true); }
     }
