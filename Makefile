@@ -33,9 +33,10 @@ test-python:
 	else echo "no Python tests yet"; fi
 	OAIMS_CLI=$(abspath $(OAIMS)) $(PYTHON) -m pytest -q tests/deploy
 
-## Long runs: regenerate docs/results.md and the plots (about five hours on 2 cores, more than one sitting).
+## Long runs: regenerate docs/results.md and the plots (about seven hours on 2 cores, more than one sitting).
 ## `make experiments-resume` goes on where a stopped run left off: it skips the sections docs/results holds from the
-## same code version (src, build, models as committed) and finishes an unfinished tuning.
+## same code version (src, build, models as committed) and finishes an unfinished tuning or variants section after its
+## last saved strategy or row.
 experiments: build
 	$(OAIMS) experiments --data $(DATA) --out docs
 
