@@ -35,7 +35,7 @@ test-python:
 
 ## Long runs: regenerate docs/results.md and the plots (about seven hours on 2 cores, more than one sitting).
 ## `make experiments-resume` goes on where a stopped run left off: it skips the sections docs/results holds from the
-## same code version (src, build, models as committed) and finishes an unfinished tuning or variants section after its
+## same code version (src and build as committed) and the same weights of the models they used, and finishes an unfinished tuning or variants section after its
 ## last saved strategy or row.
 experiments: build
 	$(OAIMS) experiments --data $(DATA) --out docs

@@ -37,7 +37,7 @@ public static class ExperimentsCommand
         var sections = WithDefault("--sections", string.Join(",", Sections), "comma-separated sections to (re)run");
         var seed = WithDefault("--seed", 0, "seed for the random order");
         var strategies = Optional("--strategies", "tune and brain sections: re-run only these strategies (comma-separated), keeping the other rows");
-        var resume = new Option<bool>("--resume") { Description = "skip the sections OUT already holds from the same code version and finish an unfinished tuning: a run longer than one sitting goes on where it stopped" };
+        var resume = new Option<bool>("--resume") { Description = "skip the sections OUT already holds from the same code version and weights, and finish an unfinished tuning or variants section: a run longer than one sitting goes on where it stopped" };
         var command = new Command("experiments", "Run the online-adaptation experiments and rebuild docs/results.md.");
         foreach (var o in new Option[] { data, output, sections, seed, strategies, resume }) command.Options.Add(o);
         command.SetAction(parse => Guarded(() =>
@@ -102,12 +102,40 @@ public static class ExperimentsCommand
 
         public string? CodeVersion => _provenance.CodeVersion;
 
-        /// <summary>The section's file is complete and was computed by this code version.</summary>
-        public bool Finished(string section) =>
-            SavedFromThisCode(section) is { } saved && saved["unfinished"] is null;
+        /// <summary>The section's file is complete and was computed by this code version from the weights shipped now.</summary>
+        public bool Finished(string section)
+        {
+            if (SavedByThisCode(section) is not { } saved) return false;
+            if (Retrained(saved) is { Count: > 0 } retrained)
+            {
+                Console.Error.WriteLine($"== {section}: saved by this code version, but {string.Join(", ", retrained)} changed since, so it runs again");
+                return false;
+            }
+            return saved["unfinished"] is null;
+        }
 
+        /// <summary>The section's file, when this code version computed it, every part of it, from the weights shipped now.</summary>
         JsonObject? SavedFromThisCode(string section) =>
-            CodeVersion is not null && Saved(section) is { } saved && saved["provenance"]?["code_version"]?.GetValue<string>() == CodeVersion ? saved : null;
+            SavedByThisCode(section) is { } saved && Retrained(saved).Count == 0 ? saved : null;
+
+        JsonObject? SavedByThisCode(string section) =>
+            CodeVersion is not null && Saved(section) is { } saved && Parts(saved).All(p => p?["code_version"]?.GetValue<string>() == CodeVersion) ? saved : null;
+
+        // A section resumed at a later commit keeps the provenance of its earlier parts beside its own.
+        static IEnumerable<JsonNode?> Parts(JsonObject saved) =>
+            new[] { saved["provenance"] }.Concat((saved["earlier_parts"] as JsonArray ?? []).Select(p => p?["provenance"]));
+
+        /// <summary>The models a saved section used whose shipped weights have changed since.</summary>
+        static List<string> Retrained(JsonObject saved) =>
+            Parts(saved).SelectMany(p => p?["model_weights_sha256"] as JsonObject ?? [])
+                        .Where(m => !ShipsWeights(m.Key, m.Value?.GetValue<string>())).Select(m => m.Key).Distinct().ToList();
+
+        /// <summary>Whether the named model resolves to the weights with this SHA-256 (false when it no longer resolves).</summary>
+        static bool ShipsWeights(string model, string? sha256)
+        {
+            try { return RunProvenance.WeightsSha256(ModelCatalog.Resolve(model)) == sha256; }
+            catch (FileNotFoundException) { return false; }
+        }
 
         /// <summary>The section's file under OUT/results, as saved (finished or in progress); null when there is none.</summary>
         JsonObject? Saved(string section)
@@ -466,9 +494,17 @@ public static class ExperimentsCommand
             OnlineStream.Run(adapted, sourceTrain, 10, (n, _) => { if (n % 20 == 0) Console.Error.WriteLine($"  re-adapt [{n}/{sourceTrain.Count}]"); });
             rows["re-adapted on source"] = Row(FrozenRun(adapted, sourceValidation), task, 10, 0);
             adapted.Dispose();
+
+            // The brain section reports pi+mi at the tuned rate, which a workspace may be created with: what that keeps.
+            double tuned = RateFor("pi+mi", task);
+            if (tuned != rate)
+            {
+                var (_, _, atTunedRate) = Stream("brain-flair", "pi+mi", tuned, target, 10, "adapt on T1c at the tuned rate");
+                using (atTunedRate) rows[$"adapted at the tuned rate {tuned:G2}, no re-adapt"] = Row(FrozenRun(atTunedRate, sourceValidation), task, 10, 0);
+            }
             return new JsonObject
             {
-                ["stream"] = $"source validation: {BrainProtocol.UnseenCase} FLAIR, every lesion slice ({sourceValidation.Count} images), evaluated frozen; adaptation: pi+mi at the product's default rate ({rate:G2}) and settings on the reported T1c stream ({target.Count}); re-adaptation: pi+mi on every 2nd evaluation slice of pat0001-0003 FLAIR ({sourceTrain.Count} images)",
+                ["stream"] = $"source validation: {BrainProtocol.UnseenCase} FLAIR, every lesion slice ({sourceValidation.Count} images), evaluated frozen; adaptation: pi+mi at the product's default rate ({rate:G2}) and settings on the reported T1c stream ({target.Count}), and at the rate the tuning section chose when it differs; re-adaptation: pi+mi on every 2nd evaluation slice of pat0001-0003 FLAIR ({sourceTrain.Count} images)",
                 ["rows"] = rows,
             };
         }

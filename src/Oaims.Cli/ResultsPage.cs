@@ -34,7 +34,7 @@ public static class ResultsPage
         string tunedRate = Load("tune")?["chosen"]?["pi+mi"] is { } rate ? $"pi+mi adapts at the rate the tuning chose ({F(rate, "G2")})." : "";
         if (Load("order") is { } order) RowsSection(page, "Stream order (brain T1c, pi+mi)", order, folder, "order", tunedRate);
         if (Load("retention") is { } retention) RowsSection(page, "Source retention (brain FLAIR validation, pat0004)", retention, folder, "retention",
-            "pi+mi adapts at the product's default rate and settings, as a workspace does when shipped.");
+            "pi+mi adapts at the product's default rate and settings, as a workspace does when shipped (a row named for the tuned rate adapts at that rate instead).");
         if (Load("volume") is { } volume) VolumeSection(page, volume);
         if (Load("fundus") is { } fundus) RowsSection(page, "Fundus (Drishti-GS1 test) under synthetic shifts", fundus, folder, "fundus");
         if (Load("drions") is { } drions) RowsSection(page, "Fundus on another camera (DRIONS-DB, disc)", drions, folder, "drions");
@@ -59,7 +59,7 @@ public static class ResultsPage
                                .Distinct().GroupBy(s => s.Code).ToList();
         string Names(IEnumerable<(string Name, string? Code)> group) => string.Join(", ", group.Select(s => s.Name));
         if (versions.Count == 1 && versions[0].Key is { } only)
-            return $"Code: every section below ran one code version, `{Short(only)}` (src, build and models as committed).";
+            return $"Code: every section below ran one code version, `{Short(only)}` (src and build as committed; each section names the weights it used).";
         return "Code: the sections below ran " + string.Join("; ", versions.Select(v => v.Key is null
             ? $"no recorded code version ({Names(v)}: run before it was recorded, or with changed code)"
             : $"code version `{Short(v.Key)}` ({Names(v)})")) + ".";

@@ -31,9 +31,14 @@ public sealed class RunProvenance(string? commit, bool? dirty, string? codeVersi
     /// <summary>Records a model the run used, by the hash of its weights file.</summary>
     public void AddModel(string name, string checkpointFolder)
     {
-        if (_models.ContainsKey(name)) return;
+        if (!_models.ContainsKey(name)) _models[name] = WeightsSha256(checkpointFolder);
+    }
+
+    /// <summary>SHA-256 of a checkpoint's weights file (its card is written with the weights, so it changes with them).</summary>
+    public static string WeightsSha256(string checkpointFolder)
+    {
         using var weights = File.OpenRead(Path.Combine(Checkpoint.Locate(checkpointFolder), Checkpoint.WeightsFile));
-        _models[name] = Convert.ToHexStringLower(SHA256.HashData(weights));
+        return Convert.ToHexStringLower(SHA256.HashData(weights));
     }
 
     public JsonObject ToJson() => new()

@@ -12,18 +12,22 @@ public static class SourceControl
     /// <summary>True when tracked files differ from the commit (a figure from such a tree cannot be reproduced from the commit alone); null outside git.</summary>
     public static bool? IsDirty() => Git("status --porcelain --untracked-files=no") is { } changes ? changes.Length > 0 : null;
 
-    // What the figures of a run depend on: the code that is built, the build settings and the shipped weights. Docs,
-    // tests and the Slicer module may change between two parts of a long run without changing a figure.
-    const string CodePaths = "src build models Directory.Build.props Directory.Build.targets Directory.Packages.props";
+    // What the figures of a run depend on besides the shipped weights: the code that is built and the build settings.
+    // Docs, tests and the Slicer module may change between two parts of a long run without changing a figure. The
+    // weights are compared per section instead (RunProvenance records the models each used), so that retraining one
+    // model re-runs only the sections that use it.
+    const string CodePaths = "src build Directory.Build.props Directory.Build.targets Directory.Packages.props";
+    const string ModelsPath = "models";
 
     /// <summary>
     /// SHA-256 of the committed tree of <see cref="CodePaths"/>: two commits with the same code version compute the same
-    /// figures, so a run too long for one sitting can go on at a later commit that only added results or docs. Null when
-    /// those paths have uncommitted or untracked changes (the figures then belong to no commit) or outside git.
+    /// figures from the same weights, so a run too long for one sitting can go on at a later commit that only added
+    /// results or docs, or retrained a model the finished sections did not use. Null when the code or the shipped models
+    /// have uncommitted or untracked changes (the figures then belong to no commit) or outside git.
     /// </summary>
     public static string? CodeVersion(string? repository = null)
     {
-        if (Git($"status --porcelain -- {CodePaths}", repository) is not { Length: 0 }) return null;
+        if (Git($"status --porcelain -- {CodePaths} {ModelsPath}", repository) is not { Length: 0 }) return null;
         return Git($"ls-tree -r HEAD -- {CodePaths}", repository) is { } tree
             ? Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(tree))) : null;
     }

@@ -33,6 +33,12 @@ public sealed class ExperimentsResumeTests : IDisposable
         Commit("results");
         Assert.Equal(first, SourceControl.CodeVersion(_repository));
 
+        // Weights are compared per section, not by the code version; uncommitted ones still belong to no commit.
+        Write("models/some-model/model.safetensors", "weights");
+        Assert.Null(SourceControl.CodeVersion(_repository));
+        Commit("a model");
+        Assert.Equal(first, SourceControl.CodeVersion(_repository));
+
         Write("src/Learner.cs", "// the code, changed");
         Assert.Null(SourceControl.CodeVersion(_repository)); // uncommitted code belongs to no version
         Commit("a code change");
@@ -82,6 +88,33 @@ public sealed class ExperimentsResumeTests : IDisposable
         Assert.Null(result["unfinished"]);
         Assert.Equal(["default", "l2sp=0", "l2sp=10"], result["rows"]!.AsObject().Select(r => r.Key));
         Assert.Equal(saved["commit"]!.GetValue<string>(), (string?)result["earlier_parts"]![0]!["commit"]);
+    }
+
+    [Fact]
+    public void Resume_runs_again_a_section_whose_model_was_retrained_since()
+    {
+        // The shipped fundus model in the scratch checkout, and the committed DRIONS-DB section, which used it.
+        string model = Path.Combine(_repository, "models", "fundus-odoc");
+        Directory.CreateDirectory(model);
+        foreach (string file in Directory.GetFiles(Path.Combine(Checkout.Root, "models", "fundus-odoc")))
+            File.Copy(file, Path.Combine(model, Path.GetFileName(file)));
+        Commit("the fundus model");
+        var json = JsonNode.Parse(SavedSectionText("drions", SourceControl.CodeVersion(_repository)!))!.AsObject();
+        var committed = JsonNode.Parse(File.ReadAllText(Path.Combine(Checkout.Root, "docs", "results", "drions.json")))!;
+        json["provenance"]!["model_weights_sha256"] = committed["provenance"]!["model_weights_sha256"]!.DeepClone();
+        Write("out/results/drions.json", json.ToJsonString());
+        string[] resume = ["experiments", "--resume", "--sections", "drions", "--out", "out", "--data", "no-data-needed"];
+
+        var same = RunOaimsIn(_repository, resume);
+        Assert.True(same.ExitCode == 0, same.Errors);
+        Assert.Contains("== drions: already in out from this code version, skipped", same.Errors);
+
+        // Retrained: new weights, the same code. The section must run again (and fails here, having no data).
+        File.AppendAllText(Path.Combine(model, "model.safetensors"), " ");
+        Commit("the fundus model, retrained");
+        var retrained = RunOaimsIn(_repository, resume);
+        Assert.Contains("== drions: saved by this code version, but fundus-odoc changed since, so it runs again", retrained.Errors);
+        Assert.DoesNotContain("skipped", retrained.Errors);
     }
 
     [Fact]
