@@ -110,12 +110,12 @@ public sealed class ResultsPageTests : IDisposable
             json["provenance"] = new JsonObject { ["commit"] = "abc", ["dirty"] = false, ["code_version"] = codeVersion };
             File.WriteAllText(path, json.ToJsonString());
         }
-        foreach (string section in new[] { "brain", "order", "retention", "volume", "fundus", "drions", "variants" }) Recorded(section, "aaaa" + new string('1', 60));
+        foreach (string section in ExperimentsCommand.Sections) Recorded(section, "aaaa" + new string('1', 60));
         Recorded("fundus", "bbbb" + new string('2', 60));
         Recorded("drions", null);
 
         string page = RebuiltPage();
-        Assert.Contains("Code: the sections below ran code version `aaaa11111111` (variants, brain, order, retention, volume); " +
+        Assert.Contains("Code: the sections below ran code version `aaaa11111111` (variants, tune, brain, brain-seen, order, retention, volume); " +
                         "code version `bbbb22222222` (fundus); no recorded code version (drions: run before it was recorded, or with changed code).", page);
         Assert.Contains("code version `bbbb22222222`)", page); // and under the fundus section itself
     }
