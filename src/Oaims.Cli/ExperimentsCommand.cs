@@ -93,6 +93,17 @@ public static class ExperimentsCommand
         _ => throw new UnreachableException($"Section '{section}' passed the check against Sections but has no runner."),
     };
 
+    /// <summary>
+    /// Why a variants row goes without the same-patient check (<see cref="SamePatientRetention"/>), or null when it
+    /// needs it. The check is most of a row's time (every tuning patient's whole T1c), and the rule can keep a row only
+    /// if it passes the checks after the tuning stream and scores above the defaults (or the defaults fail): a row
+    /// that cannot be kept skips it. "default" runs first, so it is checked unless it fails the stream's checks.
+    /// </summary>
+    public static string? WhyOwnT1cCheckIsSkipped(bool keepsAfterStream, double score, bool? defaultsKeep, double? defaultsScore) =>
+        !keepsAfterStream ? "it already fails the checks after the tuning stream"
+        : defaultsKeep == true && score <= defaultsScore ? "it scores no better than the defaults, which keep the source"
+        : null;
+
     /// <summary>The runs themselves; every stream goes through <see cref="OnlineStream"/> like `oaims eval`.</summary>
     sealed class ExperimentRun(string data, string output, int seed, IReadOnlyList<string>? onlyStrategies, bool resuming)
     {
@@ -119,15 +130,11 @@ public static class ExperimentsCommand
             SavedByThisCode(section) is { } saved && Retrained(saved).Count == 0 ? saved : null;
 
         JsonObject? SavedByThisCode(string section) =>
-            CodeVersion is not null && Saved(section) is { } saved && Parts(saved).All(p => p?["code_version"]?.GetValue<string>() == CodeVersion) ? saved : null;
-
-        // A section resumed at a later commit keeps the provenance of its earlier parts beside its own.
-        static IEnumerable<JsonNode?> Parts(JsonObject saved) =>
-            new[] { saved["provenance"] }.Concat((saved["earlier_parts"] as JsonArray ?? []).Select(p => p?["provenance"]));
+            CodeVersion is not null && Saved(section) is { } saved && RunProvenance.OfSection(saved).All(p => p?["code_version"]?.GetValue<string>() == CodeVersion) ? saved : null;
 
         /// <summary>The models a saved section used whose shipped weights have changed since.</summary>
         static List<string> Retrained(JsonObject saved) =>
-            Parts(saved).SelectMany(p => p?["model_weights_sha256"] as JsonObject ?? [])
+            RunProvenance.OfSection(saved).SelectMany(p => p?["model_weights_sha256"] as JsonObject ?? [])
                         .Where(m => !ShipsWeights(m.Key, m.Value?.GetValue<string>())).Select(m => m.Key).Distinct().ToList();
 
         /// <summary>Whether the named model resolves to the weights with this SHA-256 (false when it no longer resolves).</summary>
@@ -272,7 +279,7 @@ public static class ExperimentsCommand
             var tuning = BrainProtocol.TuningStream(Brats, _provenance.Data.Add);
             var sourceValidation = BrainProtocol.SourceValidation(Brats, _provenance.Data.Add);
             var seenSource = BrainProtocol.SeenPatientSource(Brats, _provenance.Data.Add);
-            // A row takes about half an hour on a 2-core CPU, so finished rows are saved and a resumed run goes on after them.
+            // A row takes up to half an hour on a 2-core CPU, so finished rows are saved and a resumed run goes on after them.
             var progress = Unfinished("variants");
             var result = progress?.Result ?? new JsonObject();
             if (progress is null)
@@ -296,23 +303,38 @@ public static class ExperimentsCommand
                 var retained = FrozenRun(learner, sourceValidation);
                 var retainedSeen = DiceAt5ByPatient(FrozenRun(learner, seenSource));
                 learner.Dispose();
-                var samePatient = SamePatientRetention(variant, seenSource);
                 var retainedRow = Row(retained, task, 10, 0);
-                rows[variant] = Row(stream, task, 10, task.AdaptationLearningRate);
-                rows[variant]!["mean_dice_over_clicks"] = Math.Round(MeanDiceOverClicks(stream), 4);
-                rows[variant]!["source_validation_after"] = retainedRow;
-                rows[variant]!["tuning_patients_flair_dice_at_5_after"] = ByPatientJson(retainedSeen);
-                rows[variant]!["tuning_patients_flair_dice_at_5_after_own_t1c"] = ByPatientJson(samePatient);
-                rows[variant]!["keeps_source"] = DiceAt5(retainedRow) >= frozenDice5 - RetentionMargin && Keeps(retainedSeen) && Keeps(samePatient);
+                double score = MeanDiceOverClicks(stream);
+                var row = Row(stream, task, 10, task.AdaptationLearningRate);
+                row["mean_dice_over_clicks"] = Math.Round(score, 4);
+                row["source_validation_after"] = retainedRow;
+                row["tuning_patients_flair_dice_at_5_after"] = ByPatientJson(retainedSeen);
+                bool keepsAfterStream = DiceAt5(retainedRow) >= frozenDice5 - RetentionMargin && Keeps(retainedSeen);
+                var defaults = rows["default"];
+                string? skipped = WhyOwnT1cCheckIsSkipped(keepsAfterStream, score, defaults?["keeps_source"]?.GetValue<bool>(),
+                                                          defaults?["mean_dice_over_clicks"]?.GetValue<double>());
+                if (skipped is null)
+                {
+                    var samePatient = SamePatientRetention(variant, seenSource);
+                    row["tuning_patients_flair_dice_at_5_after_own_t1c"] = ByPatientJson(samePatient);
+                    row["keeps_source"] = Keeps(samePatient);
+                }
+                else
+                {
+                    row["own_t1c_check_skipped"] = skipped;
+                    row["keeps_source"] = keepsAfterStream ? null : false;
+                }
+                rows[variant] = row;
                 if (position < left.Count - 1) SaveProgress("variants", result, left.Skip(position + 1));
             }
-            // In VariantRows order, "default" first: on a tie of tuning scores the rule keeps the defaults.
+            // In VariantRows order, "default" first: on a tie of tuning scores the rule keeps the defaults. A row whose
+            // same-patient check was skipped ("keeps_source" null) scored no better than the defaults, so it is never kept.
             string? kept = null;
             double keptScore = double.NegativeInfinity;
             foreach (string variant in VariantRows.Where(rows.ContainsKey))
             {
-                double score = rows[variant]!["mean_dice_over_clicks"]!.GetValue<double>();
-                if (rows[variant]!["keeps_source"]!.GetValue<bool>() && score > keptScore) (kept, keptScore) = (variant, score);
+                double rowScore = rows[variant]!["mean_dice_over_clicks"]!.GetValue<double>();
+                if (rows[variant]!["keeps_source"]?.GetValue<bool>() == true && rowScore > keptScore) (kept, keptScore) = (variant, rowScore);
             }
             result["stream"] = $"the tuning stream (T1c of {string.Join(",", BrainProtocol.SourceTrainingCases)}, every 3rd lesion slice: {tuning.Count} images), pi+mi at {task.AdaptationLearningRate:G2}, file order, 10 clicks; " +
                                $"then the adapted model, frozen, on the source validation ({BrainProtocol.UnseenCase} FLAIR, every lesion slice: {sourceValidation.Count} images) " +
@@ -338,7 +360,7 @@ public static class ExperimentsCommand
             {
                 var target = BrainProtocol.TuningPatientTarget(Brats, patient, _provenance.Data.Add);
                 var (_, _, learner) = Stream("brain-flair", "pi+mi", task.AdaptationLearningRate, target, 10, $"{variant}, {patient} T1c alone", AdaptationSettings.Parse(variant));
-                using (learner) after[patient] = DiceAt5ByPatient(FrozenRun(learner, seenSource.Where(s => s.Id.Split('/')[0] == patient).ToList()))[patient];
+                using (learner) after[patient] = DiceAt5ByPatient(FrozenRun(learner, seenSource.Where(s => BrainProtocol.PatientOf(s.Id) == patient).ToList()))[patient];
             }
             return after;
         }
@@ -348,9 +370,9 @@ public static class ExperimentsCommand
 
         static double DiceAt5(JsonObject row) => row["dice_at"]!["5"]!.GetValue<double>();
 
-        /// <summary>Mean Dice@5 per patient (the image ids are "patient/slice").</summary>
+        /// <summary>Mean Dice@5 per patient.</summary>
         static SortedDictionary<string, double> DiceAt5ByPatient(StreamResult stream) =>
-            new(stream.Images.GroupBy(i => i.Id.Split('/')[0]).ToDictionary(g => g.Key, g => g.Average(i => i.DicePerClick[4][0])), StringComparer.Ordinal);
+            new(stream.Images.GroupBy(i => BrainProtocol.PatientOf(i.Id)).ToDictionary(g => g.Key, g => g.Average(i => i.DicePerClick[4][0])), StringComparer.Ordinal);
 
         static JsonObject ByPatientJson(IDictionary<string, double> dice) =>
             new(dice.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)Math.Round(kv.Value, 4))));

@@ -53,9 +53,7 @@ public static class ResultsPage
     /// </summary>
     static string CodeVersionsLine(IReadOnlyList<(string Name, JsonObject Json)> sections)
     {
-        static IEnumerable<JsonNode?> Parts(JsonObject json) =>
-            new[] { json["provenance"] }.Concat((json["earlier_parts"] as JsonArray ?? []).Concat(json["reruns"] as JsonArray ?? []).Select(p => p?["provenance"]));
-        var versions = sections.SelectMany(s => Parts(s.Json).Select(p => (s.Name, Code: p?["code_version"]?.GetValue<string>())))
+        var versions = sections.SelectMany(s => RunProvenance.OfSection(s.Json).Select(p => (s.Name, Code: p?["code_version"]?.GetValue<string>())))
                                .Distinct().GroupBy(s => s.Code).ToList();
         string Names(IEnumerable<(string Name, string? Code)> group) => string.Join(", ", group.Select(s => s.Name));
         if (versions.Count == 1 && versions[0].Key is { } only)
@@ -165,12 +163,15 @@ public static class ResultsPage
         note += "What each leaves of the source (FLAIR validation Dice@5 of the adapted model, frozen" +
                 (variants["source_validation_frozen"] is { } frozen ? $"; {F(frozen["dice_at"]?["5"])} before adapting" : "") + "): " +
                 string.Join(", ", rows.Select(kv => $"{kv.Key} {F(kv.Value!["source_validation_after"]?["dice_at"]?["5"])}")) + ".";
+        // "default 0.902/0.908/0.902; l2sp=0 not measured (why)": one row's Dice@5 per tuning patient under that key.
+        string PerPatient(string key) => string.Join("; ", rows.Select(kv => $"{kv.Key} " + (kv.Value![key] is JsonObject byPatient
+            ? string.Join("/", byPatient.Select(p => F(p.Value)))
+            : $"not measured ({kv.Value["own_t1c_check_skipped"]?.GetValue<string>() ?? "not in this run"})")));
         if (variants["tuning_patients_flair_dice_at_5_frozen"] is JsonObject seenFrozen)
             note += " On each tuning patient's own FLAIR (Dice@5; " + string.Join(", ", seenFrozen.Select(p => $"{p.Key} {F(p.Value)}")) + " before adapting): " +
-                    string.Join("; ", rows.Select(kv => $"{kv.Key} " + string.Join("/", (kv.Value!["tuning_patients_flair_dice_at_5_after"] as JsonObject ?? []).Select(p => F(p.Value))))) + ".";
+                    PerPatient("tuning_patients_flair_dice_at_5_after") + ".";
         if (rows.First().Value!["tuning_patients_flair_dice_at_5_after_own_t1c"] is not null)
-            note += " The same FLAIR after adapting on that patient's T1c alone: " +
-                    string.Join("; ", rows.Select(kv => $"{kv.Key} " + string.Join("/", (kv.Value!["tuning_patients_flair_dice_at_5_after_own_t1c"] as JsonObject ?? []).Select(p => F(p.Value))))) + ".";
+            note += " The same FLAIR after adapting on that patient's T1c alone: " + PerPatient("tuning_patients_flair_dice_at_5_after_own_t1c") + ".";
         if (variants["rule"] is { } rule)
             note += $" The rule: {rule}. It keeps **{(string?)variants["kept"] ?? "none of them"}**" +
                     ((string?)variants["kept"] == "default" ? ", the defaults of the commit that ran it."

@@ -28,6 +28,13 @@ public sealed class RunProvenance(string? commit, bool? dirty, string? codeVersi
     /// <summary>The same code with no model or data recorded yet, for the next part of a long run.</summary>
     public RunProvenance Fresh() => new(Commit, Dirty, CodeVersion, Data.Root);
 
+    /// <summary>
+    /// The provenance of every run that wrote part of a saved results section: the run that saved it, the earlier parts
+    /// it resumed ("earlier_parts") and the rows re-run after it ("reruns"). Null for a part saved before it was recorded.
+    /// </summary>
+    public static IEnumerable<JsonNode?> OfSection(JsonObject section) =>
+        new[] { section["provenance"] }.Concat((section["earlier_parts"] as JsonArray ?? []).Concat(section["reruns"] as JsonArray ?? []).Select(p => p?["provenance"]));
+
     /// <summary>Records a model the run used, by the hash of its weights file.</summary>
     public void AddModel(string name, string checkpointFolder)
     {

@@ -69,7 +69,7 @@ public class BrainStreamTests
         try
         {
             foreach (string id in new[] { "pat0001", "pat0002", "pat0003", "pat0004" }) WriteCase(root, id);
-            static HashSet<string> Patients(IEnumerable<SliceSample> stream) => stream.Select(s => s.Id.Split('/')[0]).ToHashSet();
+            static HashSet<string> Patients(IEnumerable<SliceSample> stream) => stream.Select(s => Evaluation.BrainProtocol.PatientOf(s.Id)).ToHashSet();
             var tuning = Evaluation.BrainProtocol.TuningStream(root);
             var reported = Evaluation.BrainProtocol.EvaluationStream(root);
             var seen = Evaluation.BrainProtocol.SeenPatientStream(root);

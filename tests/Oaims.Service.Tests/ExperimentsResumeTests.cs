@@ -67,14 +67,15 @@ public sealed class ExperimentsResumeTests : IDisposable
         // The committed section gives the rows' format; each row gets the score and verdict the test needs.
         var saved = JsonNode.Parse(SavedSectionText("variants", SourceControl.CodeVersion(_repository)!))!.AsObject();
         var committedRow = saved["rows"]!.AsObject().First().Value!;
-        JsonNode Row(double score, bool keeps)
+        JsonNode Row(double score, bool? keeps)
         {
             var row = committedRow.DeepClone();
             row["mean_dice_over_clicks"] = score;
             row["keeps_source"] = keeps;
             return row;
         }
-        saved["rows"] = new JsonObject { ["default"] = Row(0.70, true), ["l2sp=0"] = Row(0.75, false), ["l2sp=10"] = Row(0.72, true) };
+        // "l2sp=1" went without the same-patient check (its verdict is null): the rule must not keep it, whatever its score.
+        saved["rows"] = new JsonObject { ["default"] = Row(0.70, true), ["l2sp=0"] = Row(0.75, false), ["l2sp=1"] = Row(0.74, null), ["l2sp=10"] = Row(0.72, true) };
         saved["unfinished"] = new JsonArray();
         Write("out/results/variants.json", saved.ToJsonString());
         string data = Path.GetFullPath(Path.Combine(Checkout.Root, "..", "shared", "data"));
@@ -86,8 +87,20 @@ public sealed class ExperimentsResumeTests : IDisposable
         var result = JsonNode.Parse(File.ReadAllText(Path.Combine(_repository, "out", "results", "variants.json")))!;
         Assert.Equal("l2sp=10", (string?)result["kept"]); // the best score among the rows that keep the source
         Assert.Null(result["unfinished"]);
-        Assert.Equal(["default", "l2sp=0", "l2sp=10"], result["rows"]!.AsObject().Select(r => r.Key));
+        Assert.Equal(["default", "l2sp=0", "l2sp=1", "l2sp=10"], result["rows"]!.AsObject().Select(r => r.Key));
         Assert.Equal(saved["commit"]!.GetValue<string>(), (string?)result["earlier_parts"]![0]!["commit"]);
+    }
+
+    [Theory]
+    [InlineData(false, 0.80, true, 0.70, "it already fails the checks after the tuning stream")]
+    [InlineData(true, 0.70, true, 0.70, "it scores no better than the defaults, which keep the source")]
+    [InlineData(true, 0.71, true, 0.70, null)] // could be kept: checked
+    [InlineData(true, 0.60, false, 0.70, null)] // the defaults fail, so any row passing the stream's checks could be kept
+    [InlineData(true, 0.60, null, null, null)] // "default" itself, the first row
+    public void A_variants_row_skips_the_same_patient_check_only_when_the_rule_could_not_keep_it(
+        bool keepsAfterStream, double score, bool? defaultsKeep, double? defaultsScore, string? expected)
+    {
+        Assert.Equal(expected, ExperimentsCommand.WhyOwnT1cCheckIsSkipped(keepsAfterStream, score, defaultsKeep, defaultsScore));
     }
 
     [Fact]

@@ -139,6 +139,12 @@ public sealed class ResultsPageTests : IDisposable
             copy["tuning_patients_flair_dice_at_5_after_own_t1c"] = new JsonObject { ["pat0001"] = retained - 0.02, ["pat0003"] = retained - 0.4 };
             rows[variant] = copy;
         }
+        // A row that could not be kept skips the same-patient check (ExperimentsCommand.WhyOwnT1cCheckIsSkipped).
+        var skipped = rows["l2sp=1"]!.DeepClone().AsObject();
+        skipped["mean_dice_over_clicks"] = 0.690;
+        skipped.Remove("tuning_patients_flair_dice_at_5_after_own_t1c");
+        skipped["own_t1c_check_skipped"] = "it scores no better than the defaults, which keep the source";
+        rows["l2sp=10"] = skipped;
         order["rows"] = rows;
         var frozen = row.DeepClone().AsObject();
         frozen["dice_at"]!["5"] = 0.930;
@@ -149,10 +155,11 @@ public sealed class ResultsPageTests : IDisposable
         File.WriteAllText(Path.Combine(results, "variants.json"), order.ToJsonString());
 
         string page = RebuiltPage();
-        Assert.Contains("here: default 0.781, l2sp=1 0.703.", page);
-        Assert.Contains("What each leaves of the source (FLAIR validation Dice@5 of the adapted model, frozen; 0.930 before adapting): default 0.583, l2sp=1 0.899.", page);
-        Assert.Contains("On each tuning patient's own FLAIR (Dice@5; pat0001 0.906, pat0003 0.906 before adapting): default 0.573/0.283; l2sp=1 0.889/0.599.", page);
-        Assert.Contains("The same FLAIR after adapting on that patient's T1c alone: default 0.563/0.183; l2sp=1 0.879/0.499.", page);
+        Assert.Contains("here: default 0.781, l2sp=1 0.703, l2sp=10 0.690.", page);
+        Assert.Contains("What each leaves of the source (FLAIR validation Dice@5 of the adapted model, frozen; 0.930 before adapting): default 0.583, l2sp=1 0.899, l2sp=10 0.899.", page);
+        Assert.Contains("On each tuning patient's own FLAIR (Dice@5; pat0001 0.906, pat0003 0.906 before adapting): default 0.573/0.283; l2sp=1 0.889/0.599; l2sp=10 0.889/0.599.", page);
+        Assert.Contains("The same FLAIR after adapting on that patient's T1c alone: default 0.563/0.183; l2sp=1 0.879/0.499; " +
+                        "l2sp=10 not measured (it scores no better than the defaults, which keep the source).", page);
         // A run whose rule keeps another choice than the shipped default says so rather than hiding it.
         Assert.Contains("It keeps **l2sp=1**; the defaults of the commit that ran it are another, so this run asks to change them", page);
     }

@@ -51,6 +51,9 @@ public static class BrainProtocol
         return TaskData.Load(SegmentationTask.BrainLesion, brats, TargetModality, [patient], null, forTraining: false, lesionSliceEvery: 1, read: read);
     }
 
+    /// <summary>The patient a brain slice comes from: its id is "patient/zNNN" (<see cref="BrainSlices"/>).</summary>
+    public static string PatientOf(string sliceId) => sliceId.Split('/')[0];
+
     /// <summary>Source-domain validation: FLAIR of the unseen patient, every lesion slice.</summary>
     public static List<SliceSample> SourceValidation(string brats, Action<string>? read = null) =>
         TaskData.Load(SegmentationTask.BrainLesion, brats, SourceModality, [UnseenCase], null, forTraining: false, lesionSliceEvery: 1, read: read);
