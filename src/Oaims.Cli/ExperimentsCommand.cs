@@ -380,7 +380,7 @@ public static class ExperimentsCommand
         // "default" first (on a tie of tuning scores the rule keeps it), then each alternative to the defaults
         // (AdaptationSettings.Parse reads every entry). EWC is not here: it needs the source importance beside the shipped
         // weights (docs/results/runs-2026-11-30 has its runs).
-        static readonly string[] VariantRows = ["default", "mi-decay=off", "anchors=newest", "stage2=real", "l2sp=0", "l2sp=1", "l2sp=10", "adam-eps=1e-3"];
+        static readonly string[] VariantRows = ["default", "mi-decay=off", "anchors=newest", "stage2=real", "l2sp=0", "l2sp=1", "l2sp=3", "l2sp=10", "adam-eps=1e-3"];
 
         /// <summary>
         /// Each adaptive strategy's rate from {0.3, 1, 3} x the task rate, extended a step at a time past an edge

@@ -176,6 +176,8 @@ public static class ResultsPage
             note += $" The rule: {rule}. It keeps **{(string?)variants["kept"] ?? "none of them"}**" +
                     ((string?)variants["kept"] == "default" ? ", the defaults of the commit that ran it."
                                                               : "; the defaults of the commit that ran it are another, so this run asks to change them (AdaptationSettings says whether a later commit did).");
+        if (variants["unfinished"] is JsonArray unfinished)
+            note += $" **Unfinished**: the run stopped before {string.Join(", ", unfinished)}; no choice is kept until `make experiments-resume` runs them.";
         return note;
     }
 

@@ -162,5 +162,14 @@ public sealed class ResultsPageTests : IDisposable
                         "l2sp=10 not measured (it scores no better than the defaults, which keep the source).", page);
         // A run whose rule keeps another choice than the shipped default says so rather than hiding it.
         Assert.Contains("It keeps **l2sp=1**; the defaults of the commit that ran it are another, so this run asks to change them", page);
+
+        // Saved in the middle of a run: the rows so far, what is left, and no verdict yet.
+        order.Remove("rule");
+        order.Remove("kept");
+        order["unfinished"] = new JsonArray("l2sp=0", "adam-eps=1e-3");
+        File.WriteAllText(Path.Combine(results, "variants.json"), order.ToJsonString());
+        string partial = RebuiltPage();
+        Assert.Contains("**Unfinished**: the run stopped before l2sp=0, adam-eps=1e-3; no choice is kept until `make experiments-resume` runs them.", partial);
+        Assert.DoesNotContain("It keeps **", partial);
     }
 }
