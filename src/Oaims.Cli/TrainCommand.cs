@@ -29,9 +29,10 @@ public static class TrainCommand
         var validateEvery = WithDefault("--validate-every", 200, "steps between validations");
         var seed = WithDefault("--seed", 0, "random seed");
         var licence = Optional("--data-licence", "licence of the training data, recorded in the card");
+        var initFrom = Optional("--init-from", "a model name or checkpoint folder to start from instead of random weights (fine-tuning it; its architecture is kept, the optimizer starts fresh)");
 
         var command = new Command("train", "Train an interactive segmentation model on source data with simulated clicks.");
-        foreach (var o in new Option[] { task, data, output, modality, trainCases, validationCases, trainSplit, validationSplit, validationFraction, steps, batch, learningRate, minutes, validateEvery, seed, licence })
+        foreach (var o in new Option[] { task, data, output, modality, trainCases, validationCases, trainSplit, validationSplit, validationFraction, steps, batch, learningRate, minutes, validateEvery, seed, licence, initFrom })
             command.Options.Add(o);
         command.SetAction(parse => Guarded(() =>
         {
@@ -39,6 +40,7 @@ public static class TrainCommand
             var segmentationTask = SegmentationTask.ByName(parse.GetValue(task)!);
             string dataDir = parse.GetValue(data)!, outDir = parse.GetValue(output)!;
             bool brain = segmentationTask == SegmentationTask.BrainLesion;
+            var (startFrom, startCard) = StartingPoint(parse.GetValue(initFrom), segmentationTask); // refused before any data is read
             string? mod = brain ? parse.GetValue(modality) ?? "flair" : null;
             IReadOnlyList<string>? trainIds = null, validationIds = null;
             string? trainSplitName = brain ? null : parse.GetValue(trainSplit), validationSplitName = trainSplitName;
@@ -61,7 +63,7 @@ public static class TrainCommand
             }
             var options = new TrainingOptions
             {
-                Task = segmentationTask, Steps = parse.GetValue(steps), BatchSize = parse.GetValue(batch),
+                Task = segmentationTask, Architecture = startCard?.ToConfig(), StartFrom = startFrom, Steps = parse.GetValue(steps), BatchSize = parse.GetValue(batch),
                 LearningRate = parse.GetValue(learningRate), MaxMinutes = parse.GetValue(minutes),
                 ValidateEvery = parse.GetValue(validateEvery), Seed = parse.GetValue(seed),
             };
@@ -76,6 +78,7 @@ public static class TrainCommand
             {
                 Data = dataDir, Modality = mod, Commit = commit,
                 TrainCases = [.. trainIds ?? [trainSplitName!]], ValidationCases = [.. validationIds ?? [validationSplitName!]],
+                StartedFrom = parse.GetValue(initFrom), StartedFromSha256 = startCard?.WeightsSha256,
             };
             ModelCard Describe(TrainingCard card) => new()
             {
@@ -105,6 +108,20 @@ public static class TrainCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// The checkpoint `--init-from` names, and its card; refused unless it does the task being trained at the same input size,
+    /// since its weights would mean nothing for another one.
+    /// </summary>
+    static (string? Folder, ModelCard? Card) StartingPoint(string? nameOrPath, SegmentationTask task)
+    {
+        if (nameOrPath is null) return (null, null);
+        string folder = ModelCatalog.Resolve(nameOrPath);
+        var card = Checkpoint.ReadCard(folder);
+        if (card.Task != task.Name || card.InputSize != task.InputSize)
+            throw new ArgumentException($"--init-from {nameOrPath} is a {card.Task} model at {card.InputSize} px; this run trains {task.Name} at {task.InputSize} px.");
+        return (folder, card);
     }
 
     /// <summary>{"dice_at":{"1":0.8}} under "validation" -> "validation.dice_at.1" = 0.8.</summary>

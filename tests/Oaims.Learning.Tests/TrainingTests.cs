@@ -49,4 +49,28 @@ public sealed class TrainingTests : IDisposable
         Assert.Equal(11, progress[1].Step);
         Assert.Equal(15, card.Steps);
     }
+
+    [Fact]
+    public void ARunStartedFromACheckpointBeginsWithItsWeightsNotTheSeededRandomOnes()
+    {
+        var train = Enumerable.Range(0, 4).Select(TinyModels.Phantom).ToList();
+        var validation = new[] { TinyModels.Phantom(100) };
+        string trained = Path.Combine(_folder, "trained"), started = Path.Combine(_folder, "started"), fresh = Path.Combine(_folder, "fresh");
+        new SourceTrainer(Options(10)).Train(train, validation, trained, Describe, _ => { }, "test");
+
+        // Zero steps: each run saves the weights it starts with.
+        var progress = new List<TrainingProgress>();
+        new SourceTrainer(Options(0) with { StartFrom = trained }).Train(train, validation, started, Describe, progress.Add, "test");
+        new SourceTrainer(Options(0)).Train(train, validation, fresh, Describe, _ => { }, "test");
+
+        Assert.Equal($"starting from the weights of {trained}", progress[0].Message);
+        Assert.Equal(Weights(trained), Weights(started));
+        Assert.NotEqual(Weights(trained), Weights(fresh));
+    }
+
+    static float[] Weights(string checkpoint)
+    {
+        var (network, _) = Checkpoint.Load(checkpoint);
+        using (network) return Checkpoint.StateEntries(network).SelectMany(e => e.Data).ToArray();
+    }
 }

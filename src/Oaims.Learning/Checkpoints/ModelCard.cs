@@ -64,6 +64,9 @@ public sealed record TrainingCard
     public int ValidationImages { get; init; }
     public required string Command { get; init; }
     public string? Commit { get; init; }
+    /// <summary>The checkpoint the run started from (`oaims train --init-from`), and the SHA-256 of its weights; null for a random start.</summary>
+    public string? StartedFrom { get; init; }
+    public string? StartedFromSha256 { get; init; }
     public int Steps { get; init; }
     public int BestStep { get; init; }
     public double Seconds { get; init; }

@@ -45,6 +45,12 @@ public sealed class SourceTrainer(TrainingOptions options)
             (step, bestStep, bestScore, secondsBefore) = resumed;
             report(new TrainingProgress(step, options.Steps, double.NaN, secondsBefore, null, bestScore, bestStep, $"resumed at step {step}"));
         }
+        else if (options.StartFrom is { } start)
+        {
+            var (source, _) = Checkpoint.Load(start);
+            using (source) Checkpoint.LoadState(network, Checkpoint.StateEntries(source).ToList(), start);
+            report(new TrainingProgress(0, options.Steps, double.NaN, 0, null, bestScore, bestStep, $"starting from the weights of {start}"));
+        }
 
         var clock = Stopwatch.StartNew();
         double Seconds() => secondsBefore + clock.Elapsed.TotalSeconds;

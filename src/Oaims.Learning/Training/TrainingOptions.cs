@@ -18,6 +18,11 @@ public sealed record TrainingOptions
     public double MaxMinutes { get; init; } = 55;
     public int ValidateEvery { get; init; } = 200;
     public int SaveStateEvery { get; init; } = 50;
+    /// <summary>
+    /// A checkpoint folder whose weights the run starts from instead of a random initialisation (fine-tuning a shipped
+    /// model on a lab's own labelled images); the optimizer starts fresh. A run that resumes from its saved state ignores it.
+    /// </summary>
+    public string? StartFrom { get; init; }
     /// <summary>Validation clicks per image; the best checkpoint maximises mean Dice over clicks 1..N.</summary>
     public int ValidationClicks { get; init; } = 5;
 
