@@ -134,4 +134,6 @@ def test_the_simulation_holds_the_lock_a_fixed_50_ms_poll_shows_steps_late(paced
         return slot
 
     steps, _ = report("former pump (50 ms poll)", [click_under_the_lock(paced_server, former_pump)])
-    assert statistics.median(steps) > TARGET_MS
+    # Steps 10 ms apart polled every 50 ms wait 10 to 50 ms, so the median sits at the target itself and flips with the
+    # scheduler; the late tail is what holding the lock leaves: the step sent just after a poll waits for the next one.
+    assert steps[int(0.9 * (len(steps) - 1))] > TARGET_MS
