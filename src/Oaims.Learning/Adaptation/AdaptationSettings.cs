@@ -25,8 +25,12 @@ namespace Oaims.Learning.Adaptation;
 /// <param name="AdamEpsilon">Adam's epsilon. Adam moves every weight by about the rate whatever its gradient's size; a larger
 /// epsilon damps the steps of weights whose gradients are smaller than it, so weights the target barely needs stay
 /// where the source put them.</param>
+/// <param name="ProposalStep">PI also takes a step from no clicks towards the accepted mask, so the click-free proposal
+/// (pre-labels) learns the target too. MI and PI otherwise train only with clicks in the input, and with the source anchor
+/// the proposal barely moves: pre-labels of pat0004 T1c after the tuning stream reach 3D Dice 0.057 anchored and 0.517
+/// unanchored (docs/results/runs-2026-12-01). Off until a variants run measures what it costs the clicks and the source.</param>
 public sealed record AdaptationSettings(bool AnchorAllClicks = true, bool RealClicksInStage2 = false, double SourceAnchor = 2, bool MiRateDecay = true,
-                                        double Consolidation = 0, double AdamEpsilon = AdaptationSettings.DefaultAdamEpsilon)
+                                        double Consolidation = 0, double AdamEpsilon = AdaptationSettings.DefaultAdamEpsilon, bool ProposalStep = false)
 {
     public static AdaptationSettings Default { get; } = new();
 
@@ -40,7 +44,7 @@ public sealed record AdaptationSettings(bool AnchorAllClicks = true, bool RealCl
     public const double DefaultAdamEpsilon = 1e-8;
 
     /// <summary>The settings' names as `--variant` takes them.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["anchors=all|newest", "stage2=real|synthetic", "l2sp=WEIGHT", "mi-decay[=off]", "ewc=WEIGHT", "adam-eps=VALUE"];
+    public static IReadOnlyList<string> Names { get; } = ["anchors=all|newest", "stage2=real|synthetic", "l2sp=WEIGHT", "mi-decay[=off]", "ewc=WEIGHT", "adam-eps=VALUE", "proposal[=off]"];
 
     /// <summary>Reads "anchors=newest,stage2=real,l2sp=0.01,mi-decay=off" (any subset, any order, each on top of the defaults; "default" or empty = the defaults).</summary>
     public static AdaptationSettings Parse(string? text)
@@ -62,6 +66,8 @@ public sealed record AdaptationSettings(bool AnchorAllClicks = true, bool RealCl
                 ("mi-decay", "off") => settings with { MiRateDecay = false },
                 ("ewc", _) when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double weight) && weight >= 0 && double.IsFinite(weight)
                     => settings with { Consolidation = weight },
+                ("proposal", "" or "on") => settings with { ProposalStep = true },
+                ("proposal", "off") => settings with { ProposalStep = false },
                 ("adam-eps", _) when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double epsilon) && epsilon > 0 && double.IsFinite(epsilon)
                     => settings with { AdamEpsilon = epsilon },
                 _ => throw new ArgumentException($"Unknown adaptation variant '{part}': use {string.Join(", ", Names)} (comma-separated)."),
@@ -80,6 +86,7 @@ public sealed record AdaptationSettings(bool AnchorAllClicks = true, bool RealCl
         if (MiRateDecay != Default.MiRateDecay) parts.Add(MiRateDecay ? "mi-decay" : "mi-decay=off");
         if (Consolidation > 0) parts.Add("ewc=" + Consolidation.ToString("G", CultureInfo.InvariantCulture));
         if (AdamEpsilon != DefaultAdamEpsilon) parts.Add("adam-eps=" + AdamEpsilon.ToString("G", CultureInfo.InvariantCulture));
+        if (ProposalStep != Default.ProposalStep) parts.Add(ProposalStep ? "proposal" : "proposal=off");
         return parts.Count == 0 ? "default" : string.Join(",", parts);
     }
 }

@@ -5,7 +5,7 @@ namespace Oaims.Learning.Adaptation;
 
 /// <summary>One adaptation update as the user sees it: which, its loss, how long it took, the model version after it.</summary>
 /// <param name="Index">0-based index of the step within its click or commit.</param>
-/// <param name="Kind">mi, pi-stage1, pi-stage2, ia-sa, tsca, tent.</param>
+/// <param name="Kind">mi, pi-stage1, pi-stage2, pi-proposal, ia-sa, tsca, tent.</param>
 /// <param name="Applied">False when the guard undid the step (loss or weights not finite).</param>
 public sealed record AdaptationStep(int Index, string Kind, double Loss, double Milliseconds, long Version, bool Applied);
 

@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 namespace Oaims.Learning.Adaptation;
 
 /// <summary>One entry of a learner's history: every weight change is a new version.</summary>
-/// <param name="Kind">source, mi, pi-stage1, pi-stage2, ia-sa, tsca, tent, undo, rollback, reset.</param>
+/// <param name="Kind">source, mi, pi-stage1, pi-stage2, pi-proposal, ia-sa, tsca, tent, undo, rollback, reset.</param>
 /// <param name="RestoredFrom">For undo/rollback/reset: the version whose weights were restored.</param>
 public sealed record ModelVersion(long Version, string Kind, long? RestoredFrom, double? Loss, DateTimeOffset Created);
 

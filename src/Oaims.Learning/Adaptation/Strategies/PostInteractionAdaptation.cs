@@ -10,6 +10,8 @@ namespace Oaims.Learning.Adaptation.Strategies;
 /// correction clicks in stage 1's errors (largest first), predicts with them and takes one more step.
 /// By default the user's own later clicks are not reused; <see cref="AdaptationSettings.RealClicksInStage2"/> puts
 /// them before the synthetic corrections, so that stage 2 also teaches the model to follow clicks like the user's.
+/// <see cref="AdaptationSettings.ProposalStep"/> adds a third step from no clicks at all, the input of a click-free
+/// proposal (pre-labelling, the first mask of a propagated slice), which neither stage trains.
 /// </summary>
 public sealed class PostInteractionAdaptation : IAdaptationStrategy
 {
@@ -26,7 +28,15 @@ public sealed class PostInteractionAdaptation : IAdaptationStrategy
         var first = context.Clicks.Count > 0 ? context.Clicks[0] : SimulatedUser.FirstClick(mask);
         if (first is not { } firstClick) return; // nothing to learn from an empty mask without clicks
         using var target = predictor.Fitting.Labels(mask, predictor.Device).unsqueeze(0);
-        int classes = predictor.Task.Classes;
+        ClickStages(context, target, firstClick);
+        if (context.Learner.Settings.ProposalStep)
+            context.Learner.Step("pi-proposal", 2, () => DiceFocalLoss.Compute(predictor.Logits([], withGradient: true), target), context.Report);
+    }
+
+    static void ClickStages(ImageContext context, Tensor target, Click firstClick)
+    {
+        var predictor = context.Predictor;
+        var mask = context.FinalMask;
 
         LabelMap? stage1Prediction = null;
         IReadOnlyList<Click> stage1Clicks = [firstClick];
