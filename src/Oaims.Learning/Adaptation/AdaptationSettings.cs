@@ -28,7 +28,8 @@ namespace Oaims.Learning.Adaptation;
 /// <param name="ProposalStep">PI also takes a step from no clicks towards the accepted mask, so the click-free proposal
 /// (pre-labels) learns the target too. MI and PI otherwise train only with clicks in the input, and with the source anchor
 /// the proposal barely moves: pre-labels of pat0004 T1c after the tuning stream reach 3D Dice 0.057 anchored and 0.517
-/// unanchored (docs/results/runs-2026-12-01). Off until a variants run measures what it costs the clicks and the source.</param>
+/// unanchored (docs/results/runs-2026-12-01). Rejected there: adapting on pat0001-0002 and pre-labelling pat0003, it left
+/// the pre-labels where they were (3D Dice 0.224 against 0.225 at 5e-5) and cost clicks (Dice@10 0.827 against 0.839).</param>
 public sealed record AdaptationSettings(bool AnchorAllClicks = true, bool RealClicksInStage2 = false, double SourceAnchor = 2, bool MiRateDecay = true,
                                         double Consolidation = 0, double AdamEpsilon = AdaptationSettings.DefaultAdamEpsilon, bool ProposalStep = false)
 {
