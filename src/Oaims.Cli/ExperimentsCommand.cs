@@ -94,7 +94,7 @@ public static class ExperimentsCommand
     };
 
     /// <summary>
-    /// Why a variants row goes without the same-patient check (<see cref="SamePatientRetention"/>), or null when it
+    /// Why a variants row goes without the same-patient check (`ExperimentRun.SamePatientRetention`), or null when it
     /// needs it. The check is most of a row's time (every tuning patient's whole T1c), and the rule can keep a row only
     /// if it passes the checks after the tuning stream and scores above the defaults (or the defaults fail): a row
     /// that cannot be kept skips it. "default" runs first, so it is checked unless it fails the stream's checks.

@@ -69,7 +69,7 @@ public static class ResultsPage
         $"Run: `{section["command"]}` at commit `{section["commit"]}`{Inputs(section)}" +
         string.Concat((section["earlier_parts"] as JsonArray ?? []).Select(r => $"; resumed from a part run at commit `{r!["commit"]}`{Inputs(r)}")) +
         string.Concat((section["reruns"] as JsonArray ?? []).Select(r => $"; rows re-run by `{r!["command"]}` at commit `{r["commit"]}`{Inputs(r)}")) +
-        $". Stream: {section["stream"]}.";
+        (section["stream"] is { } stream ? $". Stream: {stream}." : "."); // a variants section saved mid-run has no stream text yet
 
     /// <summary>" (uncommitted changes; weights ...; data manifest ...)" from a run's provenance; empty for results written before it was recorded.</summary>
     static string Inputs(JsonNode run)
